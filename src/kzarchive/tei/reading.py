@@ -1,0 +1,116 @@
+"""The reading view of a TEI master, shared by every exporter.
+
+Exports choose the editor's text: <reg> over <orig>, <corr> over <sic>, no <fw>, <lb/> as a space
+unless break="no", <pb/> as a page marker, notes out of the running text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from . import TEI_NS, XML_LANG, tei
+
+NS = {"t": TEI_NS}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    publisher: str = ""
+    source_title: str = ""
+    source_publisher: str = ""
+    source_filename: str = ""
+    source_sha256: str = ""
+    licence: str = ""
+    language: str = "kk"
+    languages: tuple[str, ...] = ("kk",)
+    kzarchive_version: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _text(root: etree._Element, path: str) -> str:
+    found = root.find(path, NS)
+    return normalize_space("".join(found.itertext())) if found is not None else ""
+
+
+def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    header = root.find("t:teiHeader", NS)
+    title_stmt = header.find("t:fileDesc/t:titleStmt", NS)
+    titles = title_stmt.findall("t:title", NS)
+    main = next((t for t in titles if t.get("type") in (None, "main")), titles[0] if titles else None)
+    sub = next((t for t in titles if t.get("type") == "sub"), None)
+    authors = tuple(normalize_space("".join(a.itertext())) for a in title_stmt.findall("t:author", NS))
+    date_el = header.find("t:fileDesc/t:publicationStmt/t:date", NS)
+    date = (date_el.get("when") or normalize_space("".join(date_el.itertext()))) if date_el is not None else ""
+    bibl = "t:fileDesc/t:sourceDesc/t:bibl"
+    app = header.find("t:encodingDesc/t:appInfo/t:application[@ident='kzarchive']", NS)
+    languages = tuple(el.get("ident") for el in header.findall("t:profileDesc/t:langUsage/t:language", NS))
+    return Metadata(
+        title=normalize_space("".join(main.itertext())) if main is not None else "",
+        subtitle=normalize_space("".join(sub.itertext())) if sub is not None else "",
+        authors=tuple(a for a in authors if a),
+        date=date,
+        publisher=_text(header, "t:fileDesc/t:publicationStmt/t:publisher"),
+        source_title=_text(header, f"{bibl}/t:title"),
+        source_publisher=_text(header, f"{bibl}/t:publisher"),
+        source_filename=_text(header, f"{bibl}/t:idno[@type='filename']"),
+        source_sha256=_text(header, f"{bibl}/t:idno[@type='sha256']"),
+        licence=_text(header, "t:fileDesc/t:publicationStmt/t:availability"),
+        language=root.get(XML_LANG, "kk"),
+        languages=languages or (root.get(XML_LANG, "kk"),),
+        kzarchive_version=app.get("version", "") if app is not None else "",
+    )
+
+
+def normalize_space(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+# Elements whose content is not part of the reading text of their parent.
+_SKIPPED = {tei("fw"), tei("orig"), tei("sic"), tei("note"), tei("pb")}
+
+
+def reading_text(element: etree._Element, *, include_notes: bool = False) -> str:
+    """Plain reading text of an element: regularised forms, no forme work, no page breaks,
+    line ends resolved (break="no" joins, others are spaces), whitespace normalised."""
+    parts: list[str] = []
+    _collect(element, parts, include_notes)
+    return normalize_space("".join(parts))
+
+
+def _collect(element: etree._Element, parts: list[str], include_notes: bool) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            pass
+        elif tag == tei("lb"):
+            if child.get("break") != "no":
+                parts.append(" ")
+        elif tag == tei("note"):
+            if include_notes:
+                _collect(child, parts, include_notes)
+        elif tag not in _SKIPPED:
+            _collect(child, parts, include_notes)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def element_lang(element: etree._Element, default: str = "kk") -> str:
+    """The language in force at an element (nearest xml:lang up the tree)."""
+    node: etree._Element | None = element
+    while node is not None:
+        lang = node.get(XML_LANG)
+        if lang:
+            return lang
+        node = node.getparent()
+    return default
