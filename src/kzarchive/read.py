@@ -57,22 +57,33 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
-    if _looks_like_bomless_utf16(data):
-        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = _plausible_utf16(data, enc)
+        if text is not None:
+            return text, enc
     if _plausible_cp1251(data):
         return data.decode("cp1251"), "cp1251"
     # Mostly UTF-8 with a few broken bytes: keep the text, mark the bad bytes with U+FFFD.
     return data.decode("utf-8", errors="replace"), "utf-8 (with invalid bytes replaced)"
 
 
-def _looks_like_bomless_utf16(data: bytes) -> bool:
-    sample = data[:4096]
-    return len(sample) >= 4 and sample.count(0) > len(sample) // 3
+def _plausible_utf16(data: bytes, encoding: str) -> str | None:
+    """UTF-16 without a BOM: accept it only when nearly every character is a letter, digit,
+    space or punctuation of the scripts we expect (Cyrillic, Latin)."""
+    if len(data) % 2:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4000]
+    ordinary = sum(1 for ch in sample if ch.isspace() or ord(ch) < 0x250 and ch.isprintable() or "\u0400" <= ch <= "\u04ff"
+                   or "\u2000" <= ch <= "\u206f" or ch in "«»№")
+    return text if ordinary >= 0.95 * len(sample) else None
 
 
 def _plausible_cp1251(data: bytes) -> bool:

@@ -1,0 +1,73 @@
+"""Cleaning: raw extracted text → blocks, one transform per artefact, each recording its changes.
+
+The transforms run in a fixed order (like docutils' transform priorities); each one adds its
+counts to the shared statistics and one sentence to the editorial declaration of the TEI header.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..lexicon.segment import SyllableRepairer
+from ..lexicon.wordlist import Lexicon
+from ..model import CleanDocument
+from .chars import normalize_characters
+from .forme import mark_page_furniture
+from .hyphenation import HyphenResolver
+from .lines import split_lines
+from .lookalikes import fix_mixed_script
+from .paragraphs import build_blocks
+from .syllables import repair_syllable_splits
+from .webpage import drop_site_footer, extract_scrape_header
+
+
+@dataclass
+class CleaningTools:
+    """The language resources cleaning decisions are made with, built once per document."""
+
+    hyphens: HyphenResolver
+    syllables: SyllableRepairer
+
+    @classmethod
+    def for_document(cls, text: str, lexicon: Lexicon | None = None) -> "CleaningTools":
+        lexicon = lexicon or Lexicon.default()
+        return cls(HyphenResolver(lexicon, document_text=text), SyllableRepairer(lexicon, document_text=text))
+
+
+def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
+    stats: Counter[str] = Counter()
+    text = normalize_characters(text, stats)
+    tools = tools or CleaningTools.for_document(text)
+    lines = split_lines(text)
+    facts = extract_scrape_header(lines, stats)
+    drop_site_footer(lines, facts, stats)
+    mark_page_furniture(lines, stats)
+
+    def decide(left: str, right: str) -> tuple[bool, bool]:
+        decision = tools.hyphens.decide(left, right)
+        return decision.join, decision.keep_hyphen
+
+    blocks = build_blocks(lines, decide, stats)
+    fix_mixed_script(blocks, stats)
+    repair_syllable_splits(blocks, tools.syllables, stats)
+    steps = editorial_steps(stats, tools)
+    return CleanDocument(blocks=blocks, facts=facts, stats=dict(stats), steps=steps)
+
+
+def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str, str]]:
+    """(editorialDecl element, sentence) pairs describing what was done to this document."""
+    return [
+        ("normalization", f"Unicode NFC; {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
+         f"{stats['invisible_marks']} soft hyphens and zero-width marks removed; typographic quotes kept."),
+        ("normalization", f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
+         "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),
+        ("hyphenation", f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
+         f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"). {tools.hyphens.description}"),
+        ("segmentation", f"Paragraphs rebuilt from {stats['joined_lines'] + stats['blocks']} source lines; "
+         f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['running_headers'] + stats['running_footers']} "
+         f"running heads and feet encoded as fw; {stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
+         "web-page debris moved to the header."),
+        ("correction", f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
+         f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. {tools.syllables.method_description}"),
+    ]

@@ -33,6 +33,11 @@ class Lexicon:
     def default(cls) -> "Lexicon":
         return _load_default()
 
+    @classmethod
+    def from_tsv(cls, text: str, name: str = "tsv") -> "Lexicon":
+        """Read `word<TAB>count` rows (the shipped data format)."""
+        return cls(_parse_tsv(text), name)
+
     def freq(self, word: str) -> int:
         return self.counts.get(word.casefold(), 0)
 
@@ -48,6 +53,10 @@ class Lexicon:
 
     def merged(self, other: "Lexicon") -> "Lexicon":
         return Lexicon(self.counts + other.counts, f"{self.name}+{other.name}")
+
+    def without(self, other: "Lexicon") -> "Lexicon":
+        """This lexicon minus another one's counts (to hold text out of an evaluation)."""
+        return Lexicon(self.counts - other.counts, f"{self.name}-{other.name}")
 
     def dump(self) -> str:
         rows = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -82,13 +91,17 @@ def _looks_syllable_split(tokens: list[str]) -> bool:
     return short / len(words) > 0.6
 
 
+def _parse_tsv(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for row in text.splitlines():
+        word, _, count = row.partition("\t")
+        if word and count.isdigit():
+            counts[word] = int(count)
+    return counts
+
+
 @lru_cache(maxsize=1)
 def _load_default() -> Lexicon:
-    counts: Counter[str] = Counter()
     data = resources.files("kzarchive.lexicon").joinpath("data", _DATA_FILE)
-    if data.is_file():
-        for row in data.read_text(encoding="utf-8").splitlines():
-            word, _, count = row.partition("\t")
-            if word and count.isdigit():
-                counts[word] = int(count)
+    counts = _parse_tsv(data.read_text(encoding="utf-8")) if data.is_file() else Counter()
     return Lexicon(counts, "kzarchive-corpus")

@@ -114,3 +114,24 @@ def element_lang(element: etree._Element, default: str = "kk") -> str:
             return lang
         node = node.getparent()
     return default
+
+
+# In a <choice>, the reading view shows the editor's form; the source form stays in the master only.
+PREFERRED_IN_CHOICE = (tei("reg"), tei("corr"), tei("expan"))
+SOURCE_IN_CHOICE = (tei("orig"), tei("sic"), tei("abbr"))
+
+
+def preferred_alternative(choice: etree._Element) -> etree._Element | None:
+    """The child of a <choice> that the reading view shows: reg, else corr, else expan, else the
+    first child that is not a source form (orig/sic/abbr), else None."""
+    children = [c for c in choice if isinstance(c.tag, str)]
+    for tag in PREFERRED_IN_CHOICE:
+        for child in children:
+            if child.tag == tag:
+                return child
+    return next((c for c in children if c.tag not in SOURCE_IN_CHOICE), None)
+
+
+def is_reading_note(note: etree._Element) -> bool:
+    """Whether a <note> belongs to the reader edition (debris kept for losslessness does not)."""
+    return note.get("type") != "debris"

@@ -1,0 +1,132 @@
+"""Page furniture: page-number lines, running heads and feet, form feeds, separators.
+
+Classification only: lines keep their text; the paragraph builder turns them into <pb>/<fw>.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from statistics import median
+
+from .lines import Line, is_separator, page_number_of
+
+_EDGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s+(?=\S)|(?<=\S)\s+(\d{1,4})\s*$")
+_LIST_START = re.compile(r"^\s*(?:[-–—•·▪●]\s|\d{1,3}[.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”)]\s*$")
+MAX_PLAUSIBLE_PAGE = 2000
+
+
+def mark_page_furniture(lines: list[Line], stats: Counter[str]) -> None:
+    _mark_page_numbers(lines, stats)
+    _mark_recurring_heads(lines, stats)
+    _mark_interrupting_heads(lines, stats)
+    for line in lines:
+        if line.kind == "text" and is_separator(line.raw):
+            line.kind = "separator"
+            stats["separators"] += 1
+        elif line.kind == "formfeed":
+            stats["form_feeds"] += 1
+
+
+def _mark_page_numbers(lines: list[Line], stats: Counter[str]) -> None:
+    """A standalone number is a page number when it is plausible and does not run backwards
+    against the page numbers already seen (a year or a count on its own line does)."""
+    last_page = 0
+    for index, line in enumerate(lines):
+        if line.kind != "text":
+            continue
+        number = page_number_of(line.raw)
+        if number is None or _is_list_number(lines, index):
+            continue
+        value = int(number)
+        if not 0 < value <= MAX_PLAUSIBLE_PAGE or value < last_page:
+            continue
+        line.kind, line.page = "pagenum", number
+        last_page = value
+        stats["page_numbers"] += 1
+
+
+def _is_list_number(lines: list[Line], index: int) -> bool:
+    """'3' alone followed by '4' alone is a column of figures, not page numbers."""
+    neighbours = [l for l in lines[max(0, index - 3): index + 4] if l.kind in ("text", "pagenum") and l is not lines[index]]
+    return sum(1 for l in neighbours if page_number_of(l.raw) is not None) >= 2
+
+
+def _head_key(text: str) -> str:
+    """Heads recur letter for letter (case included), only their page number changes."""
+    without_numbers = _EDGE_NUMBER.sub(" ", text)
+    return " ".join(without_numbers.split())
+
+
+def _mark_recurring_heads(lines: list[Line], stats: Counter[str]) -> None:
+    """Lines that recur (up to a changing page number) are running heads or feet."""
+    keys = Counter(_head_key(l.raw) for l in lines if l.kind == "text")
+    for index, line in enumerate(lines):
+        if line.kind != "text":
+            continue
+        key = _head_key(line.raw)
+        if keys[key] < 3 or len(key) < 8 or len(key.split()) < 2 or _LIST_START.match(line.raw):
+            continue
+        if key[:1].islower():
+            continue  # a head does not start in lower case; a recurring phrase in running text does
+        line.kind = "footer" if _ends_page(lines, index) else "header"
+        edge = _EDGE_NUMBER.search(line.raw)
+        if edge:
+            line.page = edge.group(1) or edge.group(2)
+        stats["running_" + line.kind + "s"] += 1
+
+
+def _ends_page(lines: list[Line], index: int) -> bool:
+    """A foot comes just before a page boundary (a page number, form feed or blank run)."""
+    for following in lines[index + 1: index + 3]:
+        if following.kind in ("pagenum", "formfeed"):
+            return True
+        if following.kind == "text":
+            return False
+    return False
+
+
+def _mark_interrupting_heads(lines: list[Line], stats: Counter[str]) -> None:
+    """A running head printed once, cutting a sentence in two (as in a journal whose header line
+    lands between the halves of a sentence): much longer than the text block's lines, standing
+    alone, with the sentence continuing in lower case after it."""
+    text_lengths = [len(l.text) for l in lines if l.kind == "text"]
+    if len(text_lengths) < 20:
+        return
+    typical = median(text_lengths)
+    if typical > 120:
+        return  # one paragraph per line: long lines are the text itself
+    for index, line in enumerate(lines):
+        if line.kind != "text" or len(line.text) < 1.4 * typical or not line.text[:1].isupper():
+            continue
+        if _SENTENCE_END.search(line.raw):
+            continue
+        before = _neighbour_text(lines, index, -1)
+        after = _neighbour_text(lines, index, +1)
+        if before is None or after is None:
+            continue
+        if _SENTENCE_END.search(before.raw) or not after.text[:1].islower():
+            continue
+        if lines[index + 1].kind != "blank":
+            continue  # a head stands alone; a wrapped paragraph line runs on
+        line.kind = "header"
+        stats["running_headers"] += 1
+
+
+def _neighbour_text(lines: list[Line], index: int, step: int) -> Line | None:
+    position = index + step
+    while 0 <= position < len(lines):
+        if lines[position].kind == "text":
+            return lines[position]
+        if lines[position].kind not in ("blank", "pagenum"):
+            return None
+        position += step
+    return None
+
+
+def typical_width(lines: list[Line]) -> float:
+    lengths = sorted(len(l.text) for l in lines if l.kind == "text")
+    if not lengths:
+        return 80.0
+    return float(lengths[int(0.9 * (len(lengths) - 1))])

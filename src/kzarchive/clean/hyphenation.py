@@ -1,0 +1,423 @@
+"""Line-end hyphens: a typesetter's break ("жет-⏎кізген") or a hyphen that belongs to the text
+("КСРО-⏎ға", "қарым-⏎қатынас", "1990-⏎жылдары")?
+
+The decision weighs evidence the way a Kazakh editor would: how the document itself writes the
+word elsewhere, a word list built from clean source text, hunspell-kk when installed, and the
+shape of the two pieces (acronym or number before the hyphen, reduplication, suffix-only
+continuation, a capitalised continuation).  Each (left, right) pair is decided once and cached,
+so cleaning a document stays linear in its length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..lexicon.wordlist import Lexicon, clean_word_forms
+
+HUNSPELL_PATHS = (Path("/usr/share/hunspell/kk_KZ"), Path("/usr/share/myspell/kk_KZ"))
+
+# Punctuation that may open a token ("«Ор-").
+_LEADING_PUNCT = "«\"'“„‘([{<"
+# The right piece: letters/digits with inner hyphens ("меттік-экономикалық"), punctuation dropped.
+_RIGHT_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# A left piece ending like this carries a dash, not a hyphen ("мызғымас, -").
+_DASH_TAIL = re.compile(r"[,;:!?…–—]$")
+
+FRONT_VOWELS = frozenset("әеөүі")
+BACK_VOWELS = frozenset("аоұы")
+# Particles written after a hyphen: "сондай-ақ", "келді-ау".
+HYPHEN_PARTICLES = frozenset({"ақ", "ау"})
+# Kazakh suffixes by slot, in the order they follow a stem: derivation, plural, possessive,
+# case, then "-ғы" after a locative ("-дағы").  A continuation made only of these cannot be the
+# second half of a compound; after a word it is the tail of a broken word ("республика-⏎лар").
+# Borrowed prefixes that Kazakh writes solid; "вице-", "экс-" take a hyphen and are not here.
+SOLID_PREFIXES = frozenset(
+    "анти контр пост суб транс гипер супер ультра мульти поли микро макро нео псевдо интер "
+    "авиа радио теле био гео мега мини".split()
+)
+_KAZAKH_SPECIFIC = frozenset("әғқңөұүһі")
+_SUFFIX_SLOTS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(sorted(slot.split(), key=len, reverse=True))
+    for slot in (
+        # verb forms: voice, negation, participles, converbs, verbal nouns
+        "ыл іл ыс іс дыр дір тыр тір ғыз гіз қыз кіз ма ме ба бе па пе",
+        "ған ген қан кен атын етін йтын йтін ар ер ып іп у уы уі ушы уші ғалы гелі "
+        "ды ді ты ті йды йді ймыз йміз мын мін сың сің май мей бай бей пай пей сақ сек са се",
+        # derivation
+        "лық лік дық дік тық тік шы ші шылық шілік сыз сіз дай дей тай тей ша ше "
+        "лас лес дас дес тас тес ғыш гіш қыш кіш кер гер қор паз",
+        "лар лер дар дер тар тер",
+        "ым ім м ың ің ң ы і сы сі мыз міз ңыз ңіз",
+        "ның нің дың дің тың тің ға ге қа ке на не а е ны ні ды ді ты ті н ын ін "
+        "да де та те нда нде дан ден тан тен нан нен мен бен пен",
+        "ғы гі қы кі",
+    )
+)
+BREAK, KEEP, DASH = "break", "keep", "dash"
+
+
+class HyphenDecision(NamedTuple):
+    join: bool          # the pieces form one token (False: the "hyphen" is a dash between words)
+    keep_hyphen: bool   # the hyphen stays in the text
+    reason: str
+    confidence: float
+
+
+def decision_label(decision: HyphenDecision) -> str:
+    """The gold-list label of a decision: break, keep or dash."""
+    if not decision.join:
+        return DASH
+    return KEEP if decision.keep_hyphen else BREAK
+
+
+def _break(reason: str, confidence: float) -> HyphenDecision:
+    return HyphenDecision(True, False, reason, round(confidence, 3))
+
+
+def _keep(reason: str, confidence: float) -> HyphenDecision:
+    return HyphenDecision(True, True, reason, round(confidence, 3))
+
+
+def _dash(reason: str, confidence: float) -> HyphenDecision:
+    return HyphenDecision(False, True, reason, round(confidence, 3))
+
+
+@lru_cache(maxsize=1)
+def load_hunspell() -> Any | None:
+    """hunspell-kk through spylls, or None when either is missing."""
+    try:
+        from spylls.hunspell import Dictionary
+    except ImportError:
+        return None
+    for base in HUNSPELL_PATHS:
+        if base.with_suffix(".aff").is_file() and base.with_suffix(".dic").is_file():
+            try:
+                return Dictionary.from_files(str(base))
+            except Exception:  # a broken dictionary must not stop cleaning
+                return None
+    return None
+
+
+class FormIndex:
+    """Case-folded word forms with counts, searchable by prefix, hyphenated forms by head."""
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+        self.solid = sorted(w for w in counts if "-" not in w)
+        self.hyphenated = sorted(w for w in counts if "-" in w)
+        self.heads: Counter[str] = Counter()
+        for word in self.hyphenated:
+            self.heads[word.split("-", 1)[0]] += counts[word]
+
+    def freq(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    def solid_with_prefix(self, prefix: str) -> int:
+        return _count_prefix(self.solid, prefix)
+
+    def hyphenated_with_prefix(self, prefix: str) -> int:
+        return _count_prefix(self.hyphenated, prefix)
+
+
+def _count_prefix(sorted_words: list[str], prefix: str) -> int:
+    start = bisect_left(sorted_words, prefix)
+    return bisect_left(sorted_words, prefix + "\U0010ffff", lo=start) - start
+
+
+class Pieces(NamedTuple):
+    left: str        # the left piece without leading punctuation, original case
+    right: str       # the right word (letters/digits, inner hyphens), original case
+    right_head: str  # the right word up to its first inner hyphen
+
+
+def split_pieces(left: str, right: str) -> Pieces:
+    core_left = left.strip().lstrip(_LEADING_PUNCT)
+    match = _RIGHT_WORD.match(right.strip())
+    word = match.group() if match else ""
+    return Pieces(core_left, word, word.split("-", 1)[0])
+
+
+class HyphenResolver:
+    """Decides line-end hyphens from lexical and document evidence."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        document_text: str | None = None,
+        hunspell: bool = True,
+    ) -> None:
+        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.words = FormIndex(self.lexicon.counts)
+        document_forms = Counter(clean_word_forms(document_text)) if document_text else Counter()
+        self.document = FormIndex(document_forms)
+        self.speller = load_hunspell() if hunspell else None
+        self._cache: dict[tuple[str, str], HyphenDecision] = {}
+        self.description = (
+            "Line-end hyphens were resolved from evidence: how the document writes each word "
+            f"elsewhere ({sum(document_forms.values())} word tokens), the word list "
+            f"'{self.lexicon.name}' ({len(self.lexicon)} forms), hunspell-kk "
+            f"{'yes' if self.speller else 'no'}, and the shape of the pieces (acronym or number "
+            "before the hyphen, reduplication, suffix-only or capitalised continuation)."
+        )
+
+    def decide(self, left: str, right: str) -> HyphenDecision:
+        key = (left, right)
+        decision = self._cache.get(key)
+        if decision is None:
+            decision = self._decide(split_pieces(left, right))
+            self._cache[key] = decision
+        return decision
+
+    def join_lines(self, lines: Iterable[str]) -> str:
+        """Running text from the wrapped lines of one paragraph, each line-end hyphen decided."""
+        out = ""
+        for line in lines:
+            text = line.strip()
+            if not text:
+                continue
+            if out.endswith("-") and text:
+                before = out[:-1]
+                last = "" if before.endswith(" ") or not before else before.rsplit(" ", 1)[-1]
+                decision = self.decide(last, text.split(maxsplit=1)[0])
+                if decision.join:
+                    out = before + ("-" if decision.keep_hyphen else "") + text
+                else:
+                    out = f"{out} {text}"
+                continue
+            out = f"{out} {text}" if out else text
+        return out
+
+    # -- the decision --------------------------------------------------------------------------
+
+    def _decide(self, pieces: Pieces) -> HyphenDecision:
+        rules: tuple[Callable[[Pieces], HyphenDecision | None], ...] = (
+            self._decide_by_shape,
+            self._decide_by_forms,
+            self._decide_by_pattern,
+        )
+        for rule in rules:
+            decision = rule(pieces)
+            if decision is not None:
+                return decision
+        return self._decide_by_score(pieces)
+
+    def _decide_by_shape(self, p: Pieces) -> HyphenDecision | None:
+        left, right = p.left, p.right_head
+        if not left or _DASH_TAIL.search(left):
+            return _dash("the hyphen stands alone or after punctuation: a dash", 0.95)
+        if not right:
+            return _dash("the next line does not start with a word: a dash", 0.8)
+        if left[-1].isdigit() or left[-1] == "%":
+            return _keep("a number before the hyphen (1990-жылдары, 84%-ы, 1997-1999)", 0.97)
+        if left.endswith("."):
+            return _keep("an abbreviation before the hyphen (км.-ден)", 0.9)
+        if right[0].isdigit():
+            return _keep("digits after the hyphen", 0.9)
+        if _is_acronym(left) and right.islower():
+            return _keep("an acronym before the hyphen (КСРО-ға, АҚШ-қа)", 0.97)
+        if right[0].isupper() and not right.isupper():
+            # A broken word never continues with a capital: "Қазақстан-⏎Ресей", "Атырау-⏎Самара".
+            return _keep("the continuation is capitalised: a hyphenated pair of names", 0.9)
+        if right.casefold() in HYPHEN_PARTICLES and self._is_word(left):
+            return _keep("a particle written with a hyphen (сондай-ақ)", 0.9)
+        return None
+
+    def _decide_by_forms(self, p: Pieces) -> HyphenDecision | None:
+        """The exact word written elsewhere: solid "XY" against hyphenated "X-Y"."""
+        left, right = p.left.casefold(), p.right.casefold()
+        solid, hyphenated = left + right, f"{left}-{right}"
+        for index, where in ((self.document, "the document writes"), (self.words, "the word list has")):
+            n_solid, n_hyph = index.freq(solid), index.freq(hyphenated)
+            if n_hyph > 2 * n_solid:
+                return _keep(f"{where} '{hyphenated}' ({n_hyph}×)", _conf(n_hyph, n_solid))
+            if n_solid > 2 * n_hyph:
+                return _break(f"{where} '{solid}' ({n_solid}×)", _conf(n_solid, n_hyph))
+        # hunspell-kk accepts almost any "word-word" pair, so only its solid verdict counts here.
+        if self._spelled(p.left + p.right):
+            return _break(f"hunspell accepts '{solid}'", 0.85)
+        return None
+
+    def _decide_by_pattern(self, p: Pieces) -> HyphenDecision | None:
+        """Word formation written with a hyphen; checked after the exact forms so that a known
+        solid word ("қапқан") still wins over a pattern ("қап-қара")."""
+        left, right = p.left.casefold(), p.right.casefold()
+        if len(left) >= 3 and _is_reduplication(left, right):
+            return _keep("a reduplication (кезең-кезеңімен, бір-біріне)", 0.93)
+        if _is_emphatic_or_echo(left, right):
+            return _keep("an emphatic or echo pair (қап-қара, тып-тыйпыл)", 0.85)
+        return None
+
+    def _decide_by_score(self, p: Pieces) -> HyphenDecision:
+        """No exact form seen: weigh stems, halves and morphology as log-odds for keeping."""
+        left, head = p.left.casefold(), p.right_head.casefold()
+        head_is_word = self._starts_word(head)
+        if left in SOLID_PREFIXES:
+            return _break(f"'{left}' is a prefix written solid (антиресейлік, посткеңестік)", 0.85)
+        if _is_suffix_chain(head) and not (head_is_word and len(head) >= 7):
+            return _break(f"'{head}' is only inflection: the tail of a broken word", 0.9)
+        reasons: list[str] = []
+        score = -1.5  # breaks are the common case in typeset text
+        score += self._stem_evidence(left, head, reasons)
+        stem = self._crossing_stem(left, head)
+        if stem:
+            score -= 3.0
+            reasons.append(f"'{left + head}' reads as the word '{stem}' + inflection")
+        if len(left) >= 3 and self._is_word(p.left):
+            score += 0.5
+            reasons.append(f"'{left}' is a word")
+        else:
+            score -= 1.0
+        if head_is_word:
+            # A long known word after the hyphen is rarely the tail of a broken word.
+            score += 2.5 if len(head) >= 6 else 1.0 if len(head) >= 4 else 0.5
+            reasons.append(f"'{head}' starts a word")
+        else:
+            score -= 1.5
+        if self._spelled(f"{p.left}-{p.right}"):
+            score += 0.25  # weak: hunspell-kk accepts most "word-word" pairs
+            reasons.append("hunspell accepts the hyphenated form")
+        if _harmony_clash(left, head) and _KAZAKH_SPECIFIC & set(left + head):  # not for Russian
+            score += 0.5
+            reasons.append("vowel harmony differs across the hyphen")
+        confidence = 1.0 / (1.0 + math.exp(-abs(score)))
+        reason = "; ".join(reasons) or "no evidence either way"
+        if score > 0:
+            return _keep(f"keep: {reason}", confidence)
+        return _break(f"break: {reason}", confidence)
+
+    def _stem_evidence(self, left: str, head: str, reasons: list[str]) -> float:
+        """Do known words continue "left" solid, or as a hyphenated compound?"""
+        score = 0.0
+        for size, weight in ((3, 3.0), (2, 1.5)):
+            stem = left + head[:size]
+            solid = self._solid_prefix_count(stem)
+            if "-" in left:  # "қарым-қаты⏎настарына": the joined word is itself hyphenated
+                solid += self.words.hyphenated_with_prefix(stem) + self.document.hyphenated_with_prefix(stem)
+            if solid:
+                score -= weight + math.log1p(solid)
+                reasons.append(f"words start with '{stem}'")
+                break
+        compound_stem = f"{left}-{head[:3]}"
+        compounds = self.words.hyphenated_with_prefix(compound_stem) + self.document.hyphenated_with_prefix(compound_stem)
+        if compounds:
+            score += 3.0 + math.log1p(compounds)
+            reasons.append(f"compounds start with '{compound_stem}'")
+        elif self.words.heads[left] + self.document.heads[left]:
+            score += 1.0
+            reasons.append(f"'{left}' heads hyphenated compounds")
+        return score
+
+    # -- evidence helpers ----------------------------------------------------------------------
+
+    def _spelled(self, word: str) -> bool:
+        if self.speller is None:
+            return False
+        try:
+            return bool(self.speller.lookup(word))
+        except Exception:  # spylls can trip over unusual characters
+            return False
+
+    def _is_word(self, word: str) -> bool:
+        folded = word.casefold()
+        return bool(self.words.freq(folded) or self.document.freq(folded) or self._spelled(word))
+
+    def _solid_prefix_count(self, prefix: str) -> int:
+        return self.words.solid_with_prefix(prefix) + self.document.solid_with_prefix(prefix)
+
+    def _crossing_stem(self, left: str, head: str) -> str | None:
+        """A known stem that runs across the hyphen with inflection after it
+        ("бол|мысынан" → "болмыс" + "ынан"): the hyphen split one word."""
+        joined = left + head
+        for cut in range(len(joined) - 1, len(left), -1):
+            if _is_suffix_chain(joined[cut:]):
+                stem = joined[:cut]
+                if any(self._is_word(form) for form in _stem_forms(stem)):
+                    return stem
+        return None
+
+    def _starts_word(self, head: str) -> bool:
+        """Is `head` a word, or a known word plus inflection ("қатынастардың")?"""
+        if len(head) < 3:
+            return False
+        if self._is_word(head):
+            return True
+        for cut in range(len(head) - 1, 3, -1):
+            if _is_suffix_chain(head[cut:]) and self._is_word(head[:cut]):
+                return True
+        return False
+
+
+_SOFTENED = {"ғ": "қ", "г": "к", "б": "п"}
+
+
+def _stem_forms(stem: str) -> tuple[str, ...]:
+    """The stem as written and with a voiced final restored ("бостандығ" → "бостандық")."""
+    last = stem[-1:]
+    return (stem, stem[:-1] + _SOFTENED[last]) if last in _SOFTENED else (stem,)
+
+
+def _conf(winner: int, loser: int) -> float:
+    return min(0.99, 0.6 + 0.4 * (1 - math.exp(-(winner - loser) / 2)))
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _is_reduplication(left: str, right: str) -> bool:
+    """X-X and X-X+suffix: "кезең-кезеңімен", "бір-біріне"; "өзінен-өзі", "ашықтан-ашық"."""
+    if len(left) < 2:
+        return False
+    if right.startswith(left):
+        return True
+    return len(right) >= 3 and left.startswith(right) and _is_suffix_chain(left[len(right):])
+
+
+def _is_emphatic_or_echo(left: str, right: str) -> bool:
+    """Emphatic "қап-қара", "сап-сары", "тып-тыйпыл"; echo "кітап-мітап"."""
+    if 2 <= len(left) <= 4 and left[-1] == "п" and len(right) > len(left) and left[0] == right[0]:
+        stem = left[:-1]
+        if right.startswith(stem) or "п" in right[len(stem):]:
+            return True
+    return (
+        len(left) >= 3 and len(right) >= 3 and right[0] in "мп"
+        and left[0] != right[0] and left[1:] == right[1:]
+    )
+
+
+def _is_suffix_chain(text: str) -> bool:
+    """Can `text` be read as stem-less inflection in Kazakh order ("лар", "дағы", "ларының")?
+    At most three suffixes: longer chains are more often a word ("батысында")."""
+    return 0 < len(text) <= 9 and _suffix_split(text, 0, 3)
+
+
+@lru_cache(maxsize=8192)
+def _suffix_split(text: str, slot: int, budget: int) -> bool:
+    if not text:
+        return True
+    if budget == 0:
+        return False
+    for index in range(slot, len(_SUFFIX_SLOTS)):
+        for suffix in _SUFFIX_SLOTS[index]:
+            if text.startswith(suffix) and _suffix_split(text[len(suffix):], index + 1, budget - 1):
+                return True
+    return False
+
+
+def _harmony(piece: str) -> str:
+    front = any(ch in FRONT_VOWELS for ch in piece)
+    back = any(ch in BACK_VOWELS for ch in piece)
+    return "front" if front and not back else "back" if back and not front else "mixed"
+
+
+def _harmony_clash(left: str, right: str) -> bool:
+    """One piece only back vowels, the other only front: two words rather than one broken word."""
+    return {_harmony(left), _harmony(right)} == {"front", "back"}

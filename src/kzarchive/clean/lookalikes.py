@@ -1,0 +1,56 @@
+"""Letters from the wrong script inside a word: Latin i a o e c p x y in Cyrillic Kazakh words
+("бiлiм" → "білім"), Cyrillic і in Latin tokens such as URLs ("www.cvі.kz" → "www.cvi.kz").
+Each fix is a <choice> with the source spelling kept in <orig>.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..lexicon.alphabet import CYRILLIC_TO_LATIN, LATIN_TO_CYRILLIC, is_cyrillic_letter
+from ..model import Block, Choice, Text
+from .pieces import atomise, find_pieces, replace_spans
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def fix_mixed_script(blocks: list[Block], stats: Counter[str]) -> None:
+    for block in blocks:
+        atoms = atomise(block.inlines)
+        replacements = []
+        for piece in find_pieces(atoms):
+            if any(node is not None for _, node in atoms[piece.start:piece.end]):
+                continue  # pieces crossing a line end are left alone: rare, and the lb must stay
+            fixed = fix_token(piece.text)
+            if fixed != piece.text:
+                reason = "script" if _URL.search(piece.text) else "lookalike"
+                replacements.append((piece.start, piece.end, Choice([Text(piece.text)], fixed, reason)))
+                stats["lookalike_fixes"] += 1
+        if replacements:
+            block.inlines = replace_spans(atoms, replacements)
+
+
+def fix_token(token: str) -> str:
+    if _URL.search(token):
+        return _URL.sub(lambda m: _to_latin(m.group()), token)
+    return _WORD.sub(lambda m: _fix_word(m.group()), token)
+
+
+def _to_latin(text: str) -> str:
+    return "".join(CYRILLIC_TO_LATIN.get(ch, ch) if is_cyrillic_letter(ch) else ch for ch in text)
+
+
+def _fix_word(word: str) -> str:
+    cyrillic = sum(1 for ch in word if is_cyrillic_letter(ch))
+    latin = sum(1 for ch in word if ch.isascii() and ch.isalpha())
+    if not cyrillic or not latin:
+        return word
+    if cyrillic >= latin:
+        if all(ch in LATIN_TO_CYRILLIC for ch in word if ch.isascii() and ch.isalpha()):
+            return "".join(LATIN_TO_CYRILLIC.get(ch, ch) for ch in word)
+        return word
+    if all(ch in CYRILLIC_TO_LATIN for ch in word if is_cyrillic_letter(ch)):
+        return "".join(CYRILLIC_TO_LATIN.get(ch, ch) if is_cyrillic_letter(ch) else ch for ch in word)
+    return word

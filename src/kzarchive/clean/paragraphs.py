@@ -1,0 +1,225 @@
+"""Unwrap source lines into blocks (paragraphs, heading lines, list items).
+
+The extraction style is read from the text itself, in a window around each line, never from the
+file name: a blank line after every line, blank lines between paragraphs, no blank lines at all,
+or one paragraph per line. Page furniture between two lines of one paragraph stays inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import Block, FormeWork, Inline, LineBreak, PageBreak, Text
+from .forme import typical_width
+from .lines import Line
+
+HyphenDecide = Callable[[str, str], "tuple[bool, bool]"]
+
+_TERMINAL = re.compile(r"[.!?…:;»\"”)]$")
+_SENTENCE_END = re.compile(r"[.!?…»\"”)]$")
+_LIST_MARKER = re.compile(r"^(?:[-–—•·▪●]\s+\S|\d{1,3}[.)]\s+\S|\d{1,3}\s+[^\W\d_])")
+_BULLET = re.compile(r"^[•·▪●]\s+")
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[^\W\d_]")
+_WINDOW = 40
+
+
+@dataclass
+class _Pending:
+    """Lines of the block being built, with page furniture met between them."""
+
+    lines: list[Line] = field(default_factory=list)
+    furniture: dict[int, list[Line]] = field(default_factory=dict)  # index of line before → furniture after it
+
+
+def is_caps_line(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 5 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
+
+
+def build_blocks(lines: list[Line], decide_hyphen: HyphenDecide, stats: Counter[str]) -> list[Block]:
+    builder = _BlockBuilder(lines, decide_hyphen, stats)
+    return builder.run()
+
+
+class _BlockBuilder:
+    def __init__(self, lines: list[Line], decide_hyphen: HyphenDecide, stats: Counter[str]) -> None:
+        self.lines = lines
+        self.decide_hyphen = decide_hyphen
+        self.stats = stats
+        self.width = typical_width(lines)
+        self.text_lengths = sorted(len(l.text) for l in lines if l.kind == "text")
+        self.blank_after = self._blank_after_flags()
+        self.blocks: list[Block] = []
+
+    # ---- style -------------------------------------------------------------------------------
+
+    def _blank_after_flags(self) -> list[bool]:
+        flags = []
+        for index, line in enumerate(self.lines):
+            following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+            flags.append(line.kind == "text" and following is not None and following.kind == "blank")
+        return flags
+
+    def _blanks_meaningful(self, index: int) -> bool:
+        """Blank lines separate paragraphs unless (nearly) every line is followed by one."""
+        window = range(max(0, index - _WINDOW), min(len(self.lines), index + _WINDOW))
+        text_lines = [i for i in window if self.lines[i].kind == "text"]
+        if not text_lines:
+            return True
+        followed = sum(1 for i in text_lines if self.blank_after[i])
+        return followed / len(text_lines) < 0.6
+
+    def _one_paragraph_per_line(self) -> bool:
+        if not self.text_lengths:
+            return False
+        long_lines = sum(1 for n in self.text_lengths if n > 200)
+        return long_lines / len(self.text_lengths) > 0.25
+
+    # ---- the walk ----------------------------------------------------------------------------
+
+    def run(self) -> list[Block]:
+        self.per_line = self._one_paragraph_per_line()
+        pending = _Pending()
+        gap: list[Line] = []  # non-text lines since the last text line
+        for index, line in enumerate(self.lines):
+            if line.kind != "text":
+                gap.append(line)
+                continue
+            if pending.lines and not self._breaks(pending.lines, line, gap, index):
+                furniture = [g for g in gap if g.kind not in ("blank",)]
+                if furniture:
+                    pending.furniture[len(pending.lines) - 1] = furniture
+            else:
+                self._flush(pending)
+                self._emit_furniture(gap)
+                pending = _Pending()
+            pending.lines.append(line)
+            gap = []
+        self._flush(pending)
+        self._emit_furniture(gap)
+        return self.blocks
+
+    def _breaks(self, block: list[Line], b: Line, gap: list[Line], index: int) -> bool:
+        """Does line b start a new block after the lines of the current one?"""
+        a = block[-1]
+        at, bt = a.text, b.text
+        blanks = sum(1 for g in gap if g.kind == "blank")
+        if any(g.kind == "separator" for g in gap):
+            return True
+        if is_caps_line(at) != is_caps_line(bt):
+            return True
+        if is_caps_line(at) and is_caps_line(bt):
+            return blanks > 1 and not self._blanks_meaningful(index) or (blanks > 0 and self._blanks_meaningful(index))
+        if _LIST_MARKER.match(bt) and (_TERMINAL.search(at) or at.endswith(",") and _LIST_MARKER.match(at) or len(at) < 0.6 * self.width):
+            return True
+        if at.endswith("-") and bt[:1].islower():
+            return False
+        if _NUMBERED_HEADING.match(bt) and (_TERMINAL.search(at) or len(at) < 0.6 * self.width):
+            return True
+        if _ends_numbered_heading(block, b):
+            return True
+        if self.per_line:
+            return True
+        lower_start = bt[:1].islower()
+        if blanks and self._blanks_meaningful(index):
+            return not (not _TERMINAL.search(at) and lower_start)
+        if len(at) < 0.5 * self.width and not lower_start and not at.endswith(","):
+            return True
+        if not _SENTENCE_END.search(at) and not at.endswith(":"):
+            return False
+        if lower_start:
+            return False
+        return (
+            len(at) < 0.85 * self.width
+            or a.trailing_spaces >= 2
+            or b.indent > max(a.indent, 0) + 1
+            or blanks >= 2
+        )
+
+    # ---- output ------------------------------------------------------------------------------
+
+    def _emit_furniture(self, gap: list[Line]) -> None:
+        inlines = furniture_inlines([g for g in gap if g.kind != "blank"])
+        if inlines:
+            line = next(g for g in gap if g.kind != "blank")
+            self.blocks.append(Block("milestone", inlines, line.no, line.no))
+
+    def _flush(self, pending: _Pending) -> None:
+        if not pending.lines:
+            return
+        inlines: list[Inline] = []
+        for position, line in enumerate(pending.lines):
+            text = line.text
+            following = pending.lines[position + 1] if position + 1 < len(pending.lines) else None
+            if following is None:
+                inlines.append(Text(text))
+                break
+            furniture = furniture_inlines(pending.furniture.get(position, []))
+            text, line_end = self._line_end(text, following.text)
+            inlines.append(Text(text))
+            inlines.append(LineBreak(line_end, line.no))
+            for node in furniture:
+                if isinstance(node, PageBreak):
+                    node.inside_word = line_end in ("hyphen-break", "hyphen-kept", "joined")
+            inlines.extend(furniture)
+        block = Block("p", merge_text(inlines), pending.lines[0].no, pending.lines[-1].no)
+        if _BULLET.match(pending.lines[0].text):
+            block.kind, block.rend = "item", "bulleted"
+        self.blocks.append(block)
+        self.stats["blocks"] += 1
+        self.stats["joined_lines"] += len(pending.lines) - 1
+
+    def _line_end(self, text: str, next_text: str) -> tuple[str, str]:
+        """Decide what the end of a wrapped line was: a space, a break hyphen or a real hyphen."""
+        if not (text.endswith("-") and len(text) > 1 and text[-2].isalnum() and next_text[:1].isalnum()):
+            return text, "space"
+        left = text[:-1].split()[-1] if text[:-1].split() else ""
+        right = next_text.split()[0]
+        join, keep = self.decide_hyphen(left, right)
+        if not join:
+            return text, "space"
+        if keep:
+            self.stats["hyphens_kept"] += 1
+            return text, "hyphen-kept"
+        self.stats["hyphens_joined"] += 1
+        return text[:-1], "hyphen-break"
+
+
+def _ends_numbered_heading(block: list[Line], b: Line) -> bool:
+    """A numbered heading runs over at most three lines and has no final stop; the capitalised
+    line after it starts the text."""
+    if len(block) > 3 or not _NUMBERED_HEADING.match(block[0].text):
+        return False
+    last = block[-1].text
+    return b.text[:1].isupper() and not last.endswith(("-", ",", ".")) and not b.text[:1].isdigit()
+
+
+def furniture_inlines(furniture: list[Line]) -> list[Inline]:
+    """Page furniture as milestones: a page-number line is <pb n/> + <fw type="pageNum">, a head
+    is <fw> (with a <pb> when it carries the page number), a form feed an unnumbered <pb/>."""
+    inlines: list[Inline] = []
+    for line in furniture:
+        if line.kind == "pagenum":
+            inlines += [PageBreak(line.page), FormeWork("pageNum", line.text)]
+        elif line.kind in ("header", "footer"):
+            if line.page and not any(isinstance(n, PageBreak) and n.n == line.page for n in inlines):
+                inlines.append(PageBreak(line.page))
+            inlines.append(FormeWork(line.kind, line.text))
+        elif line.kind == "formfeed":
+            inlines.append(PageBreak(None))
+        elif line.kind == "separator":
+            inlines.append(FormeWork("separator", line.text))
+    return inlines
+
+
+def merge_text(inlines: list[Inline]) -> list[Inline]:
+    merged: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            merged.append(node)
+    return merged

@@ -1,0 +1,159 @@
+"""Command line: a thin layer over pipeline, tei.validate and export.
+
+Exit codes: 0 all documents ok, 1 some documents failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ExitCode, KzError
+from .export import EXPORT_FORMATS
+from .pipeline import ALL_FORMATS, ConvertOptions, DocumentResult, convert_batch
+
+EPILOG = "Exit codes: 0 all documents converted/valid, 1 some documents failed, 2 usage error."
+
+
+def _formats(value: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    unknown = [f for f in chosen if f not in allowed]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {','.join(allowed)} (got {value!r})")
+    return chosen
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kzarchive",
+        description="Kazakh texts extracted from PDFs → archival TEI P5 masters and EPUB 3 / DOCX / PDF editions.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"kzarchive {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    convert = commands.add_parser(
+        "convert", help="convert raw extracted texts to TEI and reader editions", epilog=EPILOG,
+        description="Convert each source (a .txt file, or every .txt in a folder) into NAME.tei.xml and the "
+                    "chosen editions. A failing document is reported and the others still convert. "
+                    "Metadata comes from catalog.csv beside the sources when present.")
+    convert.add_argument("paths", nargs="*", type=Path, default=[Path("input")], metavar="PATH",
+                         help="source files or folders (default: input/)")
+    convert.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
+    convert.add_argument("--formats", type=lambda v: _formats(v, ALL_FORMATS), default=ALL_FORMATS,
+                         help="comma-separated subset of tei,epub,docx,pdf (default: all)")
+    convert.add_argument("--embed-font", action="store_true", help="embed the PDF edition's font in the EPUB")
+
+    validate = commands.add_parser(
+        "validate", help="validate TEI files against schemas/tei.rng", epilog=EPILOG,
+        description="Print each error as file:line:col: message; exit 1 when any file is invalid.")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE.xml")
+    validate.add_argument("--schema", type=Path, default=None, help="another RELAX NG schema (e.g. tei_all.rng)")
+
+    export = commands.add_parser(
+        "export", help="make reader editions from a (possibly hand-corrected) TEI file", epilog=EPILOG,
+        description="Re-export editions from TEI only, so corrections made in the TEI reach every edition.")
+    export.add_argument("files", nargs="+", type=Path, metavar="FILE.tei.xml")
+    export.add_argument("--to", type=lambda v: _formats(v, EXPORT_FORMATS), default=EXPORT_FORMATS,
+                        help="comma-separated subset of epub,docx,pdf (default: all)")
+    export.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
+    export.add_argument("--embed-font", action="store_true", help="embed the PDF edition's font in the EPUB")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        if args.command == "convert":
+            return _convert(args)
+        if args.command == "validate":
+            return _validate(args)
+        return _export(args)
+    except KeyboardInterrupt:
+        print("kzarchive: interrupted", file=sys.stderr)
+        return ExitCode.SOME_FAILED
+
+
+def _report(result: DocumentResult) -> None:
+    if result.ok:
+        formats = ",".join(result.outputs)
+        print(f"ok      {result.source} → {formats}")
+        for warning in result.warnings:
+            print(f"warning {result.source}: {warning}", file=sys.stderr)
+    else:
+        print(f"FAILED  {result.source}: {result.error}", file=sys.stderr)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"kzarchive: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return ExitCode.USAGE
+    options = ConvertOptions(output_dir=args.output, formats=args.formats, embed_font=args.embed_font)
+    results = convert_batch(args.paths, options, on_result=_report)
+    if not results:
+        print("kzarchive: no .txt sources found", file=sys.stderr)
+        return ExitCode.USAGE
+    failed = sum(1 for r in results if not r.ok)
+    print(f"{len(results) - failed} converted, {failed} failed")
+    return ExitCode.SOME_FAILED if failed else ExitCode.OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .tei.parse import parse_tei_file
+    from .tei.validate import load_schema, validate_tree
+
+    try:
+        schema = load_schema(args.schema.resolve() if args.schema else None)
+    except KzError as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    invalid = 0
+    for path in args.files:
+        try:
+            issues = validate_tree(parse_tei_file(path), schema)
+        except KzError as exc:
+            print(str(exc), file=sys.stderr)
+            invalid += 1
+            continue
+        for issue in issues:
+            print(issue.format(str(path)))
+        invalid += bool(issues)
+        if not issues:
+            print(f"{path}: valid")
+    return ExitCode.SOME_FAILED if invalid else ExitCode.OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_format
+    from .pipeline import safe_stem
+    from .tei.parse import parse_tei_file
+    from .tei.validate import validate_tree
+
+    failed = 0
+    for path in args.files:
+        stem = safe_stem(Path(path.name.removesuffix(".xml").removesuffix(".tei")))
+        try:
+            issues = validate_tree(parse_tei_file(path))
+            if issues:
+                raise KzError(f"not valid TEI, not exported: {issues[0].format(str(path))}")
+            for fmt in args.to:
+                out = args.output / f"{stem}.{fmt}"
+                for warning in export_format(fmt, path, out, embed_font=args.embed_font):
+                    print(f"warning {path}: {warning}", file=sys.stderr)
+                print(f"ok      {path} → {out}")
+        except KzError as exc:
+            print(f"FAILED  {path}: {exc}", file=sys.stderr)
+            failed += 1
+    return ExitCode.SOME_FAILED if failed else ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

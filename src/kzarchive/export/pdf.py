@@ -1,0 +1,534 @@
+"""Archival PDF/A-2b export of a TEI master through typst.
+
+The TEI reading view is turned into a small JSON document model and handed to the typst template
+(`pdf_template.typ`) as data, so the source text can never be read as typst markup. Kazakh words get
+soft hyphens at syllable boundaries (typst has no Kazakh hyphenation patterns), every character is
+checked against the bundled fonts, and the finished PDF's text layer is cleaned of the soft hyphens
+typst leaves in its ToUnicode maps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import ExportError, KzError
+from ..lexicon.syllabify import hyphenation_points
+from ..tei import XML_ID, tei
+from ..tei.parse import parse_tei_file
+from ..tei.reading import Metadata, element_lang, normalize_space, read_metadata
+
+TEMPLATE = Path(__file__).with_name("pdf_template.typ")
+SOFT_HYPHEN = "\u00ad"
+PRIMARY_FONT = "pt-serif"
+FALLBACK_FONTS = ("noto-serif",)  # wider Unicode (Greek, IPA, rare Latin); optional
+CONTENTS_TITLE = "Мазмұны"
+PAGE_BREAK_TYPES = {"chapter", "introduction", "conclusion", "bibliography", "contents", "part", "appendix"}
+MIN_HYPHENATED_LENGTH = 5
+
+Inline = str | dict[str, Any]
+Block = dict[str, Any]
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SPACES = re.compile(r"\s+")
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def export_pdf(tei_path: Path, out_path: Path) -> list[str]:
+    """Write an archival PDF/A-2b of `tei_path` to `out_path`; return warnings (e.g. missing glyphs)."""
+    try:
+        tree = parse_tei_file(Path(tei_path))
+    except KzError as exc:
+        raise ExportError(str(exc)) from None
+    meta = read_metadata(tree)
+    fonts = bundled_fonts()
+    document = build_document(tree.getroot(), meta, [f.family for f in fonts])
+    warnings = missing_glyph_warnings(document_characters(document), fonts)
+    pdf, typst_warnings = compile_pdf(document, fonts, creation_time(meta))
+    pdf = strip_soft_hyphens_from_text_layer(pdf)
+    write_atomically(Path(out_path), pdf)
+    return warnings + typst_warnings
+
+
+# ---------------------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True)
+class BundledFont:
+    family: str
+    folder: Path
+    files: tuple[Path, ...]
+
+
+@lru_cache(maxsize=1)
+def bundled_fonts() -> tuple[BundledFont, ...]:
+    """PT Serif first, then any installed fallback family: PyPI fonts only, never system fonts."""
+    import fontpkg
+
+    found = []
+    for slug in (PRIMARY_FONT, *FALLBACK_FONTS):
+        try:
+            family = fontpkg.family(slug)
+        except fontpkg.FontpkgError:
+            if slug == PRIMARY_FONT:
+                raise ExportError(f"font package fontpkg-{slug} is not installed") from None
+            continue
+        files = tuple(f.path for f in family.files)
+        found.append(BundledFont(family.name, files[0].parent, files))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _font_cmap(font_file: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def font_coverage(font: BundledFont) -> frozenset[int]:
+    """Code points every style of a family can draw (bold headings and italics need them too)."""
+    cmaps = [_font_cmap(path) for path in font.files]
+    return frozenset.intersection(*cmaps)
+
+
+def missing_glyph_warnings(characters: set[str], fonts: tuple[BundledFont, ...]) -> list[str]:
+    """One warning per character that no bundled font can draw (typst would show an empty box)."""
+    covered: set[int] = set()
+    for font in fonts:
+        covered |= font_coverage(font)
+    names = ", ".join(f.family for f in fonts)
+    warnings = []
+    for char in sorted(characters):
+        if ord(char) in covered or not _needs_glyph(char):
+            continue
+        name = unicodedata.name(char, "unnamed character")
+        warnings.append(f"U+{ord(char):04X} {name} ({char}) is missing from the PDF fonts ({names})")
+    return warnings
+
+
+def _needs_glyph(char: str) -> bool:
+    # Spaces and format/control characters are handled by the layout, not drawn.
+    return not char.isspace() and unicodedata.category(char) not in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+# ---------------------------------------------------------------------------- TEI → document model
+
+
+@dataclass
+class DocumentBuilder:
+    """Walks the TEI text and builds the JSON model the template renders."""
+
+    doc_lang: str
+    link_targets: set[str]
+    labels: list[str] = field(default_factory=list)
+
+    # -- blocks
+
+    def division(self, div: etree._Element, level: int) -> list[Block]:
+        out: list[Block] = []
+        head = div.find(tei("head"))
+        if head is not None and level == 1 and div.get("type") in PAGE_BREAK_TYPES:
+            out.append({"t": "pagebreak"})
+        for child in div:
+            if not isinstance(child.tag, str) or child.tag == tei("fw"):
+                continue
+            if child is head:
+                out.extend(self.heading(head, level, div.get(XML_ID)))
+            else:
+                out.extend(self.block(child, level))
+        return out
+
+    def heading(self, head: etree._Element, level: int, div_id: str | None) -> list[Block]:
+        label = div_id if div_id in self.link_targets else None
+        if label:
+            self.labels.append(label)
+        # Notes and page breaks cannot live in a heading (it is repeated in the contents and
+        # running heads): they follow it as a paragraph of their own.
+        hoisted = [n for n in self.inlines(head, self.doc_lang) if isinstance(n, dict) and ("fn" in n or "pb" in n)]
+        body = self.inlines(head, self.doc_lang, in_heading=True)
+        out: list[Block] = [{"t": "head", "level": min(level, 6), "id": label, "c": self._lang_wrap(head, body)}]
+        if hoisted:
+            out.append({"t": "p", "c": hoisted})
+        return out
+
+    def block(self, el: etree._Element, level: int) -> list[Block]:
+        tag = el.tag
+        if tag == tei("div"):
+            return self.division(el, level + 1)
+        if tag == tei("p") or tag == tei("ab"):
+            return [self._with_lang(el, {"t": "p", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
+        if tag == tei("quote"):
+            return [self._with_lang(el, {"t": "quote", "c": self.block_content(el, level)})]
+        if tag == tei("list"):
+            return [self.list_block(el, level)]
+        if tag == tei("listBibl"):
+            return [self.bibliography(el)]
+        if tag == tei("byline"):
+            return [self._with_lang(el, {"t": "byline", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
+        if tag == tei("head"):  # a second head inside a div: a plain bold-less heading line
+            return [self._with_lang(el, {"t": "p", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
+        return self.block_content(el, level)
+
+    def block_content(self, el: etree._Element, level: int) -> list[Block]:
+        """Content of an element that may hold blocks, inline text, or both (unknown elements too)."""
+        if not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
+            inl = self.inlines(el, element_lang(el, self.doc_lang))
+            return [self._with_lang(el, {"t": "p", "c": inl})] if _has_text(inl) else []
+        out: list[Block] = []
+        pending: list[Inline] = []  # loose text between blocks becomes its own paragraph
+        lang = element_lang(el, self.doc_lang)
+        self._append_text(pending, el.text, lang)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+                if _has_text(pending):
+                    out.append({"t": "p", "c": pending})
+                pending = []
+                out.extend(self.block(child, level))
+            else:
+                pending.extend(self._inline_child(child, lang))
+            self._append_text(pending, child.tail, lang)
+        if _has_text(pending):
+            out.append({"t": "p", "c": pending})
+        return out
+
+    def list_block(self, el: etree._Element, level: int) -> Block:
+        items = []
+        for item in el.findall(tei("item")):
+            label_el = item.find(tei("label"))
+            label = self.inlines(label_el, element_lang(label_el, self.doc_lang)) if label_el is not None else None
+            items.append({"label": label, "c": self.block_content_without(item, label_el, level)})
+        out: list[Block] = []
+        head = el.find(tei("head"))
+        node = self._with_lang(el, {"t": "list", "rend": el.get("rend", "bulleted"), "items": items})
+        if head is not None:  # a list head is a caption line, kept with the list
+            out.append({"t": "p", "c": self.inlines(head, element_lang(head, self.doc_lang))})
+        return node if not out else {"t": "quote", "c": out + [node]}
+
+    def block_content_without(self, el: etree._Element, skip: etree._Element | None, level: int) -> list[Block]:
+        if skip is None:
+            return self.block_content(el, level)
+        copy = etree.Element(el.tag, attrib=dict(el.attrib))
+        copy.text = (skip.tail or "") if el.text is None or not el.text.strip() else el.text + (skip.tail or "")
+        for child in el:
+            if child is not skip:
+                copy.append(_clone(child))
+        # xml:lang lookups need the original ancestors; the item's own lang is kept on the copy.
+        if el.get("{http://www.w3.org/XML/1998/namespace}lang") is None:
+            copy.set("{http://www.w3.org/XML/1998/namespace}lang", element_lang(el, self.doc_lang))
+        return self.block_content(copy, level)
+
+    def bibliography(self, el: etree._Element) -> Block:
+        items = []
+        for index, bibl in enumerate(el.iter(tei("bibl")), start=1):
+            if bibl.getparent() is not el:
+                continue  # nested bibls are part of their parent's text
+            bibl_id = bibl.get(XML_ID)
+            if bibl_id in self.link_targets:
+                self.labels.append(bibl_id)
+            node: dict[str, Any] = {
+                "n": bibl.get("n") or str(index),
+                "id": bibl_id if bibl_id in self.link_targets else None,
+                "c": self.inlines(bibl, element_lang(bibl, self.doc_lang)),
+            }
+            items.append(self._with_lang(bibl, node))
+        return self._with_lang(el, {"t": "bibl", "items": items})
+
+    # -- inlines
+
+    def inlines(self, el: etree._Element, lang: str, in_heading: bool = False) -> list[Inline]:
+        out: list[Inline] = []
+        self._append_text(out, el.text, lang)
+        for child in el:
+            out.extend(self._inline_child(child, lang, in_heading))
+            self._append_text(out, child.tail, lang)
+        return _merge_strings(out)
+
+    def _inline_child(self, child: etree._Element, lang: str, in_heading: bool = False) -> list[Inline]:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _HIDDEN_INLINE:
+            return []
+        if tag == tei("lb"):
+            return [] if child.get("break") == "no" else [" "]
+        if tag == tei("pb"):
+            return [] if in_heading or not child.get("n") else [{"pb": child.get("n")}]
+        if tag == tei("note"):
+            return [] if in_heading else [{"fn": self.inlines(child, element_lang(child, self.doc_lang))}]
+        child_lang = element_lang(child, lang) if child.get(_XML_LANG) else lang
+        body = self.inlines(child, child_lang, in_heading)
+        if tag == tei("ref"):
+            body = self._ref(child, body)
+        elif tag == tei("hi") and child.get("rend"):
+            body = [{"hi": child.get("rend", ""), "c": body}]
+        if child_lang != lang:
+            body = [{"lang": child_lang, "c": body}]
+        return body
+
+    def _ref(self, ref: etree._Element, body: list[Inline]) -> list[Inline]:
+        target = (ref.get("target") or "").split()[0] if ref.get("target") else ""
+        if target.startswith("#") and target[1:] in self.link_targets:
+            return [{"ref": target[1:], "c": body}]
+        if target.startswith(("http://", "https://", "mailto:")):
+            return [{"link": target, "c": body}]
+        return body
+
+    def _append_text(self, out: list[Inline], text: str | None, lang: str) -> None:
+        if not text:
+            return
+        text = _SPACES.sub(" ", text)
+        out.append(hyphenate_kazakh(text) if lang == "kk" else text)
+
+    def _with_lang(self, el: etree._Element, node: dict[str, Any]) -> dict[str, Any]:
+        lang = el.get(_XML_LANG)
+        if lang and lang != self.doc_lang:
+            node["lang"] = lang
+        return node
+
+    def _lang_wrap(self, el: etree._Element, body: list[Inline]) -> list[Inline]:
+        lang = el.get(_XML_LANG)
+        return [{"lang": lang, "c": body}] if lang and lang != self.doc_lang else body
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_HIDDEN_INLINE = {tei("fw"), tei("orig"), tei("sic")}
+_BLOCK_TAGS = {
+    tei(t)
+    for t in ("p", "ab", "div", "list", "listBibl", "quote", "byline", "head", "lg", "table", "figure", "sp", "floatingText")
+}
+
+
+def _clone(el: etree._Element) -> etree._Element:
+    return etree.fromstring(etree.tostring(el))
+
+
+def _has_text(nodes: list[Inline]) -> bool:
+    return any(not isinstance(n, str) or n.strip() for n in nodes)
+
+
+def _merge_strings(nodes: list[Inline]) -> list[Inline]:
+    """Join neighbouring strings and collapse doubled spaces (lb, tails) into one."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, str) and merged and isinstance(merged[-1], str):
+            merged[-1] = merged[-1] + node
+        else:
+            merged.append(node)
+    return [_SPACES.sub(" ", n) if isinstance(n, str) else n for n in merged]
+
+
+def hyphenate_kazakh(text: str) -> str:
+    """Put soft hyphens at the syllable breaks of Cyrillic words, so typst breaks only there."""
+    def soften(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < MIN_HYPHENATED_LENGTH or not _CYRILLIC.search(word):
+            return word
+        points = hyphenation_points(word)
+        if not points:
+            return word
+        bounds = [0, *points, len(word)]
+        return SOFT_HYPHEN.join(word[a:b] for a, b in zip(bounds, bounds[1:]))
+
+    return _WORD.sub(soften, text)
+
+
+def collect_link_targets(root: etree._Element) -> set[str]:
+    """Ids the template labels: divisions with a head and bibliography entries."""
+    targets = set()
+    for div in root.iter(tei("div")):
+        if div.get(XML_ID) and div.find(tei("head")) is not None:
+            targets.add(div.get(XML_ID))
+    for bibl in root.iter(tei("bibl")):
+        parent = bibl.getparent()
+        if bibl.get(XML_ID) and parent is not None and parent.tag == tei("listBibl"):
+            targets.add(bibl.get(XML_ID))
+    return targets
+
+
+def build_document(root: etree._Element, meta: Metadata, font_families: list[str]) -> dict[str, Any]:
+    doc_lang = root.get(_XML_LANG, "kk")
+    builder = DocumentBuilder(doc_lang, collect_link_targets(root))
+    text = root.find(tei("text"))
+    parts: dict[str, list[Block]] = {"front": [], "body": [], "back": []}
+    if text is not None:
+        for name in parts:
+            part = text.find(tei(name))
+            if part is not None:
+                parts[name] = builder.block_content(part, 0)
+    return {"meta": template_metadata(meta, doc_lang), "fonts": font_families, "labels": sorted(set(builder.labels)), **parts}
+
+
+# ---------------------------------------------------------------------------- metadata
+
+
+def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
+    title = meta.title or meta.source_title or "Untitled"
+    year, month, day = publication_date(meta)
+    return {
+        "title": title,
+        "short-title": title if len(title) <= 70 else title[:67].rstrip() + "…",
+        "subtitle": meta.subtitle,
+        "authors": list(meta.authors),
+        "date": [year, month, day],
+        "date-text": meta.date,
+        "lang": doc_lang,
+        "description": source_citation(meta) or title,
+        "keywords": [lang for lang in meta.languages if lang],
+        "source-lines": [line for line in (meta.source_title, meta.source_publisher, _source_file(meta)) if line],
+        "contents-title": CONTENTS_TITLE,
+    }
+
+
+def _source_file(meta: Metadata) -> str:
+    return f"Дереккөз: {meta.source_filename}" if meta.source_filename else ""
+
+
+def source_citation(meta: Metadata) -> str:
+    parts = [meta.source_title, meta.source_publisher, meta.source_filename]
+    citation = ". ".join(p for p in parts if p)
+    return f"Source: {citation}" if citation else ""
+
+
+def publication_date(meta: Metadata) -> tuple[int, int, int]:
+    """Year, month, day from the TEI date (missing parts default to 1; no date: 2000-01-01)."""
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", meta.date or "")
+    if not match:
+        return 2000, 1, 1
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return year if 1 <= year <= 9999 else 2000, 1, 1
+    return year, month, day
+
+
+def creation_time(meta: Metadata) -> dt.datetime:
+    """The PDF's creation date comes from the TEI, never the clock, so re-exports are identical."""
+    year, month, day = publication_date(meta)
+    return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+
+
+# ---------------------------------------------------------------------------- typst
+
+
+def document_characters(document: dict[str, Any]) -> set[str]:
+    chars: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            chars.update(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in {"t", "id", "ref", "lang", "rend", "hi", "link", "fonts"}:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk({k: v for k, v in document.items() if k not in {"fonts", "labels"}})
+    return chars
+
+
+def compile_pdf(document: dict[str, Any], fonts: tuple[BundledFont, ...], created: dt.datetime) -> tuple[bytes, list[str]]:
+    import typst
+
+    font_book = typst.Fonts(
+        include_system_fonts=False,
+        include_embedded_fonts=False,
+        font_paths=[str(f.folder) for f in fonts],
+    )
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    try:
+        pdf, warnings = typst.compile_with_warnings(
+            str(TEMPLATE),
+            root=str(TEMPLATE.parent),
+            font_paths=font_book,
+            ignore_system_fonts=True,
+            sys_inputs={"kzarchive-data": data},
+            pdf_standards=["a-2b"],
+            timestamp=created,
+            pdf_tags=True,
+        )
+    except RuntimeError as exc:  # typst.TypstError
+        message = getattr(exc, "message", str(exc))
+        raise ExportError(f"typst failed: {normalize_space(str(message))}") from None
+    return pdf, [f"typst: {normalize_space(getattr(w, 'message', str(w)))}" for w in warnings]
+
+
+# ---------------------------------------------------------------------------- text layer
+
+
+_ACTUAL_TEXT_SHY = re.compile(rb"(/ActualText\s*<FEFF(?:[0-9A-Fa-f]{4})+?)00AD>")
+_CMAP_SHY = re.compile(rb"<((?:[0-9A-Fa-f]{4})+)00AD>")
+
+
+def strip_soft_hyphens_from_text_layer(pdf: bytes) -> bytes:
+    """Remove the soft hyphens typst glues onto letters in ToUnicode maps and ActualText.
+
+    typst maps a letter followed by an unused soft hyphen to "letter + U+00AD", so extractors would
+    see invisible characters inside words. A soft hyphen actually drawn at a line end keeps its own
+    mapping (U+00AD alone), which is how PDF marks a removable hyphenation hyphen.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # keep typst's %PDF-1.7 (PDF/A-2 needs ≥ 1.4)
+    changed = False
+    for page in writer.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            cmap_ref = font.get_object().get("/ToUnicode")
+            if cmap_ref is None:
+                continue
+            cmap = cmap_ref.get_object()
+            data = cmap.get_data()
+            cleaned = _CMAP_SHY.sub(rb"<\1>", data)
+            if cleaned != data:
+                cmap.set_data(cleaned)
+                changed = True
+        contents_ref = page.get("/Contents")
+        streams = contents_ref.get_object() if contents_ref is not None else []
+        for stream in streams if isinstance(streams, list) else [streams]:
+            stream = stream.get_object()
+            data = stream.get_data()
+            cleaned = _ACTUAL_TEXT_SHY.sub(rb"\1>", data)
+            if cleaned != data:
+                stream.set_data(cleaned)
+                changed = True
+    if not changed:
+        return pdf
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def write_atomically(out_path: Path, data: bytes) -> None:
+    folder = out_path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(data)
+            os.replace(tmp_name, out_path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ExportError(f"{out_path}: cannot write PDF: {exc.strerror}") from None

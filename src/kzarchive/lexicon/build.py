@@ -1,0 +1,58 @@
+"""Regenerate the shipped word-form list from the clean corpus texts.
+
+    python -m kzarchive.lexicon.build [--corpus DIR] [--out FILE]
+
+Clean sources are 000-003 (normal Kazakh text); 004 is syllable-split and is left out
+(its unsplit words are used at run time as document evidence instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from .wordlist import Lexicon
+
+DEFAULT_CORPUS = Path("/work/shared/corpus")
+CLEAN_PREFIXES = ("000_", "001_", "002_", "003_")
+DATA_FILE = Path(__file__).with_name("data") / "kk_wordforms.tsv"
+MAX_BYTES = 2_000_000
+
+
+def clean_sources(corpus: Path, prefixes: Sequence[str] = CLEAN_PREFIXES) -> list[Path]:
+    return sorted(path for path in corpus.glob("*.txt") if path.name.startswith(tuple(prefixes)))
+
+
+def build_lexicon(paths: Sequence[Path], name: str = "kzarchive-corpus") -> Lexicon:
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in paths]
+    return Lexicon.from_texts(texts, name)
+
+
+def fit_size(lexicon: Lexicon, max_bytes: int = MAX_BYTES) -> Lexicon:
+    """Drop the rarest forms until the data file fits the size budget."""
+    min_count = 1
+    while len(lexicon.dump().encode()) > max_bytes:
+        min_count += 1
+        kept = {word: count for word, count in lexicon.counts.items() if count >= min_count}
+        lexicon = Lexicon(type(lexicon.counts)(kept), lexicon.name)
+    return lexicon
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--out", type=Path, default=DATA_FILE)
+    args = parser.parse_args(argv)
+    sources = clean_sources(args.corpus)
+    if not sources:
+        parser.error(f"no clean corpus texts in {args.corpus}")
+    lexicon = fit_size(build_lexicon(sources))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(lexicon.dump(), encoding="utf-8")
+    print(f"{args.out}: {len(lexicon)} word forms from {len(sources)} texts")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Optional Kazakh hunspell dictionary (Debian `hunspell-kk`) read through PyPI `spylls`.
+
+Everything degrades gracefully: without spylls or without the dictionary files,
+`load_kazakh_hunspell()` returns None and callers fall back to the corpus lexicon alone.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+SEARCH_DIRS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts")
+DICT_NAME = "kk_KZ"
+
+
+class HunspellChecker:
+    """Case-insensitive membership test with a cache (spylls lookups are pure Python)."""
+
+    def __init__(self, dictionary: object, path: str) -> None:
+        self._dictionary = dictionary
+        self.path = path
+        self.name = f"hunspell {Path(path).name}"
+        self._cache: dict[str, bool] = {}
+
+    def accepts(self, word: str) -> bool:
+        known = self._cache.get(word)
+        if known is None:
+            known = self._lookup(word)
+            self._cache[word] = known
+        return known
+
+    def _lookup(self, word: str) -> bool:
+        try:
+            return bool(self._dictionary.lookup(word) or self._dictionary.lookup(word.capitalize()))
+        except Exception:  # spylls can trip over odd input; treat as unknown
+            return False
+
+
+def find_dictionary() -> str | None:
+    """Path stem (without .aff/.dic) of the Kazakh dictionary, or None."""
+    custom = os.environ.get("KZARCHIVE_HUNSPELL_KK")
+    candidates = [custom] if custom else []
+    candidates += [os.path.join(directory, DICT_NAME) for directory in SEARCH_DIRS]
+    for stem in candidates:
+        if stem and os.path.isfile(stem + ".aff") and os.path.isfile(stem + ".dic"):
+            return stem
+    return None
+
+
+@lru_cache(maxsize=1)
+def load_kazakh_hunspell() -> HunspellChecker | None:
+    if os.environ.get("KZARCHIVE_NO_HUNSPELL"):
+        return None
+    stem = find_dictionary()
+    if stem is None:
+        return None
+    try:
+        from spylls.hunspell import Dictionary
+    except ImportError:
+        return None
+    try:
+        return HunspellChecker(Dictionary.from_files(stem), stem)
+    except Exception:  # a broken dictionary file must not break the pipeline
+        return None

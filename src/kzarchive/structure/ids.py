@@ -1,0 +1,80 @@
+"""Deterministic xml:ids derived from structure (sec-1.2, art-1, bibl-5, note-36, pb-14), so re-runs
+give the same bytes and links survive re-conversion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..model import BiblList, Block, Division, ListNode, Node, PageBreak, StructuredDocument
+
+_TYPE_IDS = {"introduction": "intro", "conclusion": "concl", "contents": "contents", "bibliography": "bibliography",
+             "appendix": "appendix", "glossary": "glossary"}
+
+
+class IdRegistry:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, wanted: str) -> str:
+        base = re.sub(r"[^\w.\-]", "-", wanted)
+        if not re.match(r"[A-Za-z_]", base):
+            base = "id-" + base
+        candidate, suffix = base, 1
+        while candidate in self.used:
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        self.used.add(candidate)
+        return candidate
+
+
+def assign_ids(document: StructuredDocument) -> None:
+    registry = IdRegistry()
+    article_number = 0
+    chapter_number = 0
+    for division in iter_divisions(document.front + document.body + document.back):
+        if division.xml_id:
+            registry.used.add(division.xml_id)
+            continue
+        if division.type == "article":
+            if division.subtype == "fragment":
+                division.xml_id = registry.claim("art-0")
+                continue
+            article_number += 1
+            division.xml_id = registry.claim(f"art-{article_number}")
+        elif division.n:
+            division.xml_id = registry.claim(f"sec-{division.n}")
+        elif division.type in _TYPE_IDS:
+            division.xml_id = registry.claim(_TYPE_IDS[division.type])
+        else:
+            chapter_number += 1
+            division.xml_id = registry.claim(f"div-{chapter_number}")
+    for block in iter_blocks(document.front + document.body + document.back):
+        if block.kind == "bibl" and not block.xml_id:
+            block.xml_id = registry.claim(f"bibl-{block.number}" if block.number else "bibl")
+        for node in block.inlines:
+            if isinstance(node, PageBreak) and node.n:
+                node.xml_id = registry.claim(f"pb-{node.n}")
+
+
+def iter_divisions(nodes: list[Node]) -> Iterator[Division]:
+    for node in nodes:
+        if isinstance(node, Division):
+            yield node
+            yield from iter_divisions(node.children)
+
+
+def iter_blocks(nodes: list[Node]) -> Iterator[Block]:
+    for node in nodes:
+        if isinstance(node, Block):
+            yield node
+        elif isinstance(node, Division):
+            yield from node.heads
+            yield from node.bylines
+            yield from iter_blocks(node.children)
+        elif isinstance(node, ListNode):
+            for item in node.items:
+                yield item.block
+                yield from iter_blocks(list(item.sublists))
+        elif isinstance(node, BiblList):
+            yield from node.entries

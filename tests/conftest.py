@@ -1,0 +1,41 @@
+"""Shared fixtures: the samples converted once per session, schemas compiled once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from kzarchive.metadata import load_catalog
+from kzarchive.pipeline import ConvertOptions, DocumentResult, convert_source
+
+REPO = Path(__file__).resolve().parents[1]
+INPUT = REPO / "input"
+SAMPLES = sorted(INPUT.glob("*.txt"))
+SHARED = REPO.parent / "shared"
+TEI_ALL = next((p for p in (SHARED / "reference" / "tei_all.rng", REPO / "tests" / "data" / "tei_all.rng") if p.is_file()), None)
+
+
+def sample(prefix: str) -> Path:
+    return next(p for p in SAMPLES if p.name.startswith(prefix))
+
+
+@pytest.fixture(scope="session")
+def tei_all_schema() -> etree.RelaxNG:
+    assert TEI_ALL is not None, "tei_all.rng not found beside the repository (../shared/reference)"
+    return etree.RelaxNG(etree.parse(str(TEI_ALL)))
+
+
+@pytest.fixture(scope="session")
+def converted_tei(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentResult]:
+    """Every sample converted to TEI only (the editions have their own session fixture)."""
+    out = tmp_path_factory.mktemp("tei")
+    catalog = load_catalog(INPUT)
+    options = ConvertOptions(output_dir=out, formats=("tei",))
+    return {p.name[:3]: convert_source(p, options, catalog) for p in SAMPLES}
+
+
+@pytest.fixture(scope="session")
+def tei_trees(converted_tei: dict[str, DocumentResult]) -> dict[str, etree._ElementTree]:
+    return {key: etree.parse(str(result.outputs["tei"])) for key, result in converted_tei.items()}
