@@ -225,7 +225,8 @@ class HyphenResolver:
         if right[0].isupper() and not right.isupper():
             # A broken word never continues with a capital: "Қазақстан-⏎Ресей", "Атырау-⏎Самара".
             return _keep("the continuation is capitalised: a hyphenated pair of names", 0.9)
-        if right.casefold() in HYPHEN_PARTICLES and self._is_word(left):
+        # A Kazakh syllable break never leaves a vowel-initial "ақ" on the next line.
+        if right.casefold() in HYPHEN_PARTICLES and len(left) >= 3:
             return _keep("a particle written with a hyphen (сондай-ақ)", 0.9)
         return None
 

@@ -30,5 +30,7 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
                 if child.tag in (tei("fw"), tei("pb"), tei("p"), tei("head"), tei("item"), tei("bibl")):
                     parts.append("\n")
                 _collect(child, parts)
+                if child.tag == tei("fw"):
+                    parts.append("\n")  # forme work stood on a line of its own
         if child.tail:
             parts.append(child.tail)

@@ -1,0 +1,1 @@
+"""Cleaning benchmark: degrade clean Kazakh paragraphs with known PDF artefacts, then score."""
