@@ -14,10 +14,14 @@ from .pieces import atomise, find_pieces, replace_spans
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+# Only blocks with both scripts, or with a URL, can hold a mixed-script token: skip the rest fast.
+_NEEDS_LOOK = re.compile(r"(?=.*[A-Za-z])(?=.*[\u0400-\u04ff])", re.DOTALL)
 
 
 def fix_mixed_script(blocks: list[Block], stats: Counter[str]) -> None:
     for block in blocks:
+        if not _NEEDS_LOOK.match(block.plain_text()):
+            continue
         atoms = atomise(block.inlines)
         replacements = []
         for piece in find_pieces(atoms):

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Block, FormeWork, Inline, LineBreak, PageBreak, Text
 from .forme import typical_width
@@ -34,6 +35,7 @@ class _Pending:
     furniture: dict[int, list[Line]] = field(default_factory=dict)  # index of line before → furniture after it
 
 
+@lru_cache(maxsize=65536)
 def is_caps_line(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 5 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)

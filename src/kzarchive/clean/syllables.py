@@ -21,6 +21,9 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
     for block in blocks:
         if block.kind == "milestone":
             continue
+        words = block.plain_text().split()
+        if len(words) < _MIN_PIECES or split_score(words) < SPLIT_THRESHOLD:
+            continue  # cheap test on the reading text before the exact piece analysis
         atoms = atomise(block.inlines)
         pieces = find_pieces(atoms)
         texts = [p.text for p in pieces]
