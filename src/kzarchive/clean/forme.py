@@ -60,21 +60,54 @@ def _head_key(text: str) -> str:
 
 
 def _mark_recurring_heads(lines: list[Line], stats: Counter[str]) -> None:
-    """Lines that recur (up to a changing page number) are running heads or feet."""
-    keys = Counter(_head_key(l.raw) for l in lines if l.kind == "text")
+    """Lines that recur (up to a changing page number), a page apart, at page boundaries, are
+    running heads or feet. Repeated lines of the text itself (questionnaire options, refrains)
+    recur close together or inside paragraphs, and stay text."""
+    positions: dict[str, list[int]] = {}
     for index, line in enumerate(lines):
-        if line.kind != "text":
+        if line.kind == "text":
+            positions.setdefault(_head_key(line.raw), []).append(index)
+    for key, places in positions.items():
+        if not _is_recurring_head(key, places, lines):
             continue
-        key = _head_key(line.raw)
-        if keys[key] < 3 or len(key) < 8 or len(key.split()) < 2 or _LIST_START.match(line.raw):
-            continue
-        if key[:1].islower():
-            continue  # a head does not start in lower case; a recurring phrase in running text does
-        line.kind = "footer" if _ends_page(lines, index) else "header"
-        edge = _EDGE_NUMBER.search(line.raw)
-        if edge:
-            line.page = edge.group(1) or edge.group(2)
-        stats["running_" + line.kind + "s"] += 1
+        for index in places:
+            _mark_head(lines, index, stats)
+
+
+def _is_recurring_head(key: str, places: list[int], lines: list[Line]) -> bool:
+    if len(places) < 3 or len(key) < 8 or len(key.split()) < 2 or _LIST_START.match(lines[places[0]].raw):
+        return False
+    if key[:1].islower():
+        return False  # a head does not start in lower case; a recurring phrase in running text does
+    gaps = [b - a for a, b in zip(places, places[1:])]
+    if min(gaps) < 10:
+        return False  # a page holds more than ten lines
+    at_boundary = sum(1 for i in places if _at_page_boundary(lines, i))
+    return at_boundary >= 0.6 * len(places)
+
+
+def _at_page_boundary(lines: list[Line], index: int) -> bool:
+    """Next to a page number, a form feed, a blank line or the edge of the file, or carrying a number."""
+    if _EDGE_NUMBER.search(lines[index].raw):
+        return True
+    for offset in (-2, -1, 1, 2):
+        position = index + offset
+        if not 0 <= position < len(lines):
+            return True
+        if lines[position].kind in ("pagenum", "formfeed", "blank") and abs(offset) == 1:
+            return True
+        if lines[position].kind in ("pagenum", "formfeed"):
+            return True
+    return False
+
+
+def _mark_head(lines: list[Line], index: int, stats: Counter[str]) -> None:
+    line = lines[index]
+    line.kind = "footer" if _ends_page(lines, index) else "header"
+    edge = _EDGE_NUMBER.search(line.raw)
+    if edge:
+        line.page = edge.group(1) or edge.group(2)
+    stats["running_" + line.kind + "s"] += 1
 
 
 def _ends_page(lines: list[Line], index: int) -> bool:

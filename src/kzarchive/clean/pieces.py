@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Choice, Inline, LineBreak, Text
+from ..model import Choice, FormeWork, Inline, LineBreak, PageBreak, Text
 from .paragraphs import merge_text
 
 Atom = tuple[str, Inline | None]  # (character, None) for text, ("", node) for a node
@@ -48,15 +48,26 @@ def _reading_char(atom: Atom) -> str:
     return ""
 
 
+def _is_furniture(atom: Atom) -> bool:
+    return isinstance(atom[1], (PageBreak, FormeWork))
+
+
 def find_pieces(atoms: list[Atom]) -> list[Piece]:
+    """Pieces between whitespace; page furniture at a piece's edge stays outside it, so that a
+    <choice> never swallows a running head that merely stands next to a word."""
     pieces: list[Piece] = []
     start = None
     for index, atom in enumerate(atoms + [(" ", None)]):
         if _is_space(atom):
             if start is not None:
-                text = "".join(_reading_char(a) for a in atoms[start:index])
+                first, end = start, index
+                while first < end and _is_furniture(atoms[first]):
+                    first += 1
+                while end > first and _is_furniture(atoms[end - 1]):
+                    end -= 1
+                text = "".join(_reading_char(a) for a in atoms[first:end])
                 if text:
-                    pieces.append(Piece(start, index, text))
+                    pieces.append(Piece(first, end, text))
                 start = None
         elif start is None:
             start = index

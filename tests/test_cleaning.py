@@ -1,0 +1,196 @@
+"""Cleaning of PDF artefacts, on the real samples and on small texts built here."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from lxml import etree
+
+from kzarchive.clean import clean_text, reading_paragraphs
+from kzarchive.clean.lines import page_number_of
+from kzarchive.model import Choice, FormeWork, LineBreak, PageBreak, Text
+from kzarchive.tei import TEI_NS
+from kzarchive.tei.reading import reading_text
+
+NS = {"t": TEI_NS}
+BODY_LINE = "Қазақстан Республикасының сыртқы саясаты көпвекторлы сипатқа ие болып отыр және бұл "
+
+
+_WORDS = ["мемлекет", "саясат", "тарих", "қоғам", "экономика", "қауіпсіздік", "ынтымақтастық", "даму"]
+_counter = iter(range(10**6))
+
+
+def _wrapped(paragraphs: int = 6) -> list[str]:
+    """Paragraphs wrapped at about 85 characters, every line different (as real text is)."""
+    lines = []
+    for _ in range(paragraphs):
+        n = next(_counter)
+        word = _WORDS[n % len(_WORDS)]
+        lines += [BODY_LINE.replace("бұл", f"{n} жылы") + word, f"мүддесін қорғайды, ал оның {n}-бағыты мен {word} саласындағы міндеттері",
+                  f"құжаттарда берілген және {n} рет талқыланды."]
+    return lines
+
+
+def _all_text(tree: etree._ElementTree) -> str:
+    return " ".join(reading_text(p) for p in tree.getroot().iterfind(".//t:body//t:p", NS))
+
+
+# ---- real samples ------------------------------------------------------------------------------
+
+def test_dissertation_page_numbers_become_page_breaks(tei_trees) -> None:
+    root = tei_trees["001"].getroot()
+    numbers = [pb.get("n") for pb in root.iterfind(".//t:pb", NS)]
+    assert numbers == ["14", "19", "22", "23", "50", "52", "68", "73", "98", "143"]
+    assert [fw.text for fw in root.iterfind(".//t:fw[@type='pageNum']", NS)] == numbers
+    for pb in root.iterfind(".//t:pb", NS):
+        assert pb.getparent().tag in (f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}body")
+    reading = _all_text(tei_trees["001"])
+    assert " 143 " not in f" {reading} "
+
+
+def test_running_head_inside_a_sentence_is_forme_work_and_the_sentence_reads_whole(tei_trees) -> None:
+    root = tei_trees["004"].getroot()
+    heads = root.findall(".//t:fw[@type='header']", NS)
+    assert len(heads) == 1 and heads[0].text.startswith("АҚШ-тың Ор та лық Азияға")
+    paragraph = heads[0].getparent()
+    assert paragraph.tag == f"{{{TEI_NS}}}p"
+    assert "бо ла тын. Бұл мақсатты жүзеге асыруда" in reading_text(paragraph).replace("болатын", "бо ла тын")
+
+
+def test_real_hyphens_stay_and_break_hyphens_go(tei_trees) -> None:
+    text_000 = _all_text(tei_trees["000"])
+    assert "КСРО-ны" in text_000 or "КСРО-ға" in text_000
+    assert "күш-жігері" in text_000
+    text_004 = _all_text(tei_trees["004"])
+    assert "жеткізген" in text_004 and "жет-кізген" not in text_004
+
+
+def test_dissertation_paragraphs_are_not_broken_mid_sentence(tei_trees) -> None:
+    paragraphs = [reading_text(p) for p in tei_trees["001"].getroot().iterfind(".//t:body//t:p", NS)]
+    broken = [(a[-30:], b[:30]) for a, b in zip(paragraphs, paragraphs[1:]) if b[:1].islower() and not a.endswith((".", ":", ";"))]
+    assert broken == []
+    assert len(paragraphs) > 300
+
+
+def test_scraped_header_goes_to_the_tei_header(tei_trees) -> None:
+    root = tei_trees["002"].getroot()
+    header = root.find("t:teiHeader", NS)
+    debris = " ".join(" ".join(header.find("t:fileDesc/t:notesStmt/t:note", NS).itertext()).split())
+    assert "519 KB" in debris and "PAGE 3" in debris and "А также другие работы" in debris
+    body = "".join(root.find("t:text", NS).itertext())
+    assert "519 KB" not in body and "1 чел." not in body and "А также другие работы" not in body
+    bibl = header.find("t:fileDesc/t:sourceDesc/t:bibl", NS)
+    assert bibl.findtext("t:date", namespaces=NS) == "2015-04-29"
+    assert bibl.findtext("t:idno[@type='catalogue']", namespaces=NS) == "88291"
+
+
+def test_cyrillic_letters_in_urls_are_regularised_with_the_original_kept(tei_trees) -> None:
+    root = tei_trees["002"].getroot()
+    choices = [c for c in root.iterfind(".//t:choice", NS) if "cv" in "".join(c.find("t:orig", NS).itertext())]
+    assert choices
+    assert all(ch.isascii() for ch in choices[0].findtext("t:reg", namespaces=NS))
+    assert "і" in "".join(choices[0].find("t:orig", NS).itertext())
+
+
+def test_syllable_split_text_is_repaired_only_in_004(converted_tei) -> None:
+    assert converted_tei["004"].stats["syllable_joins"] > 1500
+    for key in ("000", "001", "002", "003"):
+        assert converted_tei[key].stats.get("syllable_joins", 0) == 0, key
+
+
+# ---- small built cases -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "number"), [("14", "14"), ("- 14 -", "14"), ("— 14 —", "14"), ("14 бет", "14"),
+                                               ("  7  ", "7"), ("PAGE 3", "3")])
+def test_page_number_styles(line: str, number: str) -> None:
+    assert page_number_of(line) == number
+
+
+@pytest.mark.parametrize("line", ["1996 жылы", "14.", "[14]", "14-15", "XIV"])
+def test_numbers_that_belong_to_the_text_are_not_page_numbers(line: str) -> None:
+    assert page_number_of(line) is None
+
+
+def test_page_number_inside_a_paragraph_becomes_a_page_break_there() -> None:
+    lines = _wrapped(3)
+    lines[4:4] = ["", "15", ""]  # the page turns in the middle of the second paragraph
+    document = clean_text("\n".join(lines))
+    holders = [b for b in document.blocks if any(isinstance(n, PageBreak) for n in b.inlines)]
+    assert len(holders) == 1 and holders[0].kind == "p"
+    nodes = holders[0].inlines
+    page = next(n for n in nodes if isinstance(n, PageBreak))
+    assert page.n == "15"
+    assert any(isinstance(n, FormeWork) and n.kind == "pageNum" and n.text == "15" for n in nodes)
+    assert "15" not in holders[0].plain_text()
+
+
+def test_year_on_its_own_line_after_a_later_page_stays_text() -> None:
+    lines = _wrapped(2) + ["", "120", ""] + _wrapped(2) + ["", "45", ""] + _wrapped(1)
+    document = clean_text("\n".join(lines))
+    assert document.stats["page_numbers"] == 1  # "45" runs backwards after page 120
+
+
+def test_form_feed_is_an_unnumbered_page_break() -> None:
+    text = "\n".join(_wrapped(2)) + "\f" + "\n".join(_wrapped(2))
+    document = clean_text(text)
+    assert document.stats["form_feeds"] == 1
+    assert any(isinstance(n, PageBreak) and n.n is None for b in document.blocks for n in b.inlines)
+
+
+def test_recurring_running_head_with_page_numbers_is_forme_work() -> None:
+    lines: list[str] = []
+    for page in range(10, 15):
+        lines += [f"ҚазҰУ хабаршысы. Халықаралық қатынастар сериясы {page}", ""] + _wrapped(4) + [""]
+    document = clean_text("\n".join(lines))
+    paragraphs = [b.plain_text() for b in document.blocks if b.kind != "milestone"]
+    assert not any("хабаршысы" in p for p in paragraphs)
+    assert document.stats["running_headers"] == 5
+    pages = [n.n for b in document.blocks for n in b.inlines if isinstance(n, PageBreak)]
+    assert pages == ["10", "11", "12", "13", "14"]
+
+
+@pytest.mark.parametrize("style", ["blank-after-every-line", "blank-between", "no-blank", "mixed"])
+def test_paragraphs_unwrap_in_every_extraction_style(style: str) -> None:
+    paragraphs = [_wrapped(1) for _ in range(6)]
+    if style == "blank-after-every-line":
+        text = "\n\n".join(line for p in paragraphs for line in p)
+    elif style == "blank-between":
+        text = "\n\n".join("\n".join(p) for p in paragraphs)
+    elif style == "no-blank":
+        text = "\n".join(line for p in paragraphs for line in p)
+    else:
+        text = "\n\n".join(line for p in paragraphs[:3] for line in p) + "\n\n" + "\n".join(line for p in paragraphs[3:] for line in p)
+    result = reading_paragraphs(text)
+    assert len(result) == 6
+    assert all(r.startswith("Қазақстан") and r.endswith("талқыланды.") for r in result)
+
+
+def test_one_paragraph_per_line_style() -> None:
+    long = (BODY_LINE * 3).strip() + "."
+    result = reading_paragraphs("\n\n".join([long] * 5))
+    assert len(result) == 5
+
+
+def test_line_end_hyphens_are_decided_and_recorded() -> None:
+    text = "\n".join([BODY_LINE + "мәселе-", "лерді шешуде КСРО-", "ның тәжірибесін ескереді."])
+    document = clean_text(text)
+    block = document.blocks[0]
+    kinds = [n.kind for n in block.inlines if isinstance(n, LineBreak)]
+    assert kinds == ["hyphen-break", "hyphen-kept"]
+    assert "мәселелерді шешуде КСРО-ның" in block.plain_text()
+
+
+def test_character_hygiene_keeps_quotes_and_records_changes() -> None:
+    document = clean_text("«Тәуелсіз\u00a0мемлекет» ел\u00adдің “бiлiм” саясаты.")
+    block = document.blocks[0]
+    assert block.plain_text() == "«Тәуелсіз мемлекет» елдің “білім” саясаты."
+    choices = [n for n in block.inlines if isinstance(n, Choice)]
+    assert [c.orig[0].text for c in choices if isinstance(c.orig[0], Text)] == ["“бiлiм”"]
+    assert document.stats["odd_spaces"] == 1 and document.stats["invisible_marks"] == 1
+
+
+def test_cleaning_steps_are_described_for_the_header() -> None:
+    document = clean_text("\n".join(_wrapped(2)))
+    elements = Counter(element for element, _ in document.steps)
+    assert {"normalization", "hyphenation", "segmentation", "correction"} <= set(elements)
