@@ -236,7 +236,9 @@ def _shared_ending_model(lexicon: Lexicon) -> EndingModel:
 
 
 # --------------------------------------------------------------------------- segmentation
-def viterbi_spans(pieces: Sequence[str], model: WordModel) -> list[tuple[int, int]]:
+def viterbi_spans(
+    pieces: Sequence[str], model: WordModel, cohesion: "PieceCohesion | None" = None
+) -> list[tuple[int, int]]:
     parsed = [parse_piece(token) for token in pieces]
     size = len(parsed)
     best = [0.0] + [-math.inf] * size
@@ -245,6 +247,7 @@ def viterbi_spans(pieces: Sequence[str], model: WordModel) -> list[tuple[int, in
         if best[start] == -math.inf:
             continue
         form = ""
+        joined_bonus = 0.0  # cohesion of every boundary inside the span so far
         for end in range(start + 1, min(size, start + MAX_PIECES_PER_WORD) + 1):
             piece = parsed[end - 1]
             if end - 1 > start and not (parsed[end - 2].can_precede and piece.can_continue):
@@ -252,7 +255,10 @@ def viterbi_spans(pieces: Sequence[str], model: WordModel) -> list[tuple[int, in
             form += piece.core.casefold()
             if len(form) > MAX_WORD_CHARS:
                 break
-            score = best[start] + _span_score(form, piece, end - start, parsed[start], model)
+            if cohesion is not None and end - 1 > start:
+                # pieces that always travel together in this document are one word
+                joined_bonus += cohesion.bonus(parsed[end - 2].core, piece.core)
+            score = best[start] + _span_score(form, piece, end - start, parsed[start], model) + joined_bonus
             if score > best[end]:
                 best[end] = score
                 back[end] = start
@@ -261,7 +267,67 @@ def viterbi_spans(pieces: Sequence[str], model: WordModel) -> list[tuple[int, in
     while end > 0:
         spans.append((back[end], end))
         end = back[end]
-    return spans[::-1]
+    return _fix_coordination(parsed, spans[::-1])
+
+
+# Postpositions that govern the instrumental: "X-мен байланысты", "X-пен бірге".
+_INSTRUMENTAL_HEADS = frozenset("байланысты бірге қатар қоса салыстырғанда тікелей бірлесе бірлесіп".split())
+_COMITATIVE = ("мен", "бен", "пен")
+
+
+def _fix_coordination(parsed: Sequence[Piece], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Attach or detach мен/бен/пен by the words around it, which a unigram model cannot see:
+    "дәйектілік пен бірізділік" (parallel forms: a conjunction), "қауіпсіздігімен тікелей
+    байланысты" (a postposition follows: the instrumental case)."""
+    fixed = list(spans)
+    for index in range(len(fixed) - 1):
+        start, end = fixed[index]
+        words_after = [_span_form(parsed, span) for span in fixed[index + 1:index + 3]]
+        form = _span_form(parsed, (start, end))
+        last = parsed[end - 1].core.casefold()
+        if end - start >= 2 and last in _COMITATIVE and parsed[end - 2].can_precede:
+            left = _span_form(parsed, (start, end - 1))
+            if words_after and _parallel(left, words_after[0]):
+                fixed[index] = (start, end - 1)
+                fixed.insert(index + 1, (end - 1, end))
+        elif form in _COMITATIVE and index > 0 and end - start == 1:
+            previous = fixed[index - 1]
+            if set(words_after) & _INSTRUMENTAL_HEADS and parsed[previous[1] - 1].can_precede \
+                    and parsed[start].can_continue:
+                fixed[index - 1] = (previous[0], end)
+                del fixed[index]
+                break
+    return fixed
+
+
+def _span_form(parsed: Sequence[Piece], span: tuple[int, int]) -> str:
+    return "".join(piece.core for piece in parsed[span[0]:span[1]]).casefold()
+
+
+def _parallel(left: str, right: str) -> bool:
+    """Two coordinated nouns in the same form ("-лік пен -лік")."""
+    return len(left) >= 5 and len(right) >= 5 and left[-3:] == right[-3:]
+
+
+class PieceCohesion:
+    """How pieces recur in one document: a piece always followed by the same piece
+    ("Клин" → "тон") is the first half of a word, not a word."""
+
+    def __init__(self, tokens: Iterable[str], bonus: float = 3.0, min_count: int = 3) -> None:
+        cores = [parse_piece(token).core.casefold() for token in tokens]
+        self.single = Counter(cores)
+        self.pairs = Counter(zip(cores, cores[1:]))
+        self.value = bonus
+        self.min_count = min_count
+
+    def bonus(self, left: str, right: str) -> float:
+        left, right = left.casefold(), right.casefold()
+        together = self.pairs.get((left, right), 0)
+        if together < self.min_count:
+            return 0.0
+        if together >= 0.9 * self.single[left]:
+            return self.value
+        return 0.0
 
 
 def _span_score(form: str, last: Piece, count: int, first: Piece, model: WordModel) -> float:
@@ -329,6 +395,7 @@ class SyllableRepairer:
         self.hunspell = load_kazakh_hunspell() if use_hunspell else None
         document = document_word_forms(document_text) if document_text else Counter()
         self.model = WordModel(self.lexicon, self.hunspell, document, weights)
+        self.cohesion = PieceCohesion(document_text.split()) if document_text else None
         hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell"
         self.method_description = (
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
@@ -338,7 +405,7 @@ class SyllableRepairer:
         )
 
     def segment(self, pieces: Sequence[str]) -> list[tuple[int, int]]:
-        return viterbi_spans(pieces, self.model)
+        return viterbi_spans(pieces, self.model, self.cohesion)
 
     def split_score(self, pieces: Sequence[str]) -> float:
         return _split_score(pieces, self.lexicon)

@@ -1,0 +1,127 @@
+"""Rejoining words split into syllables by spaces (corpus 004)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench" / "syllables"))
+
+from generate import paragraph_words, split_text  # noqa: E402
+from score import score_spans  # noqa: E402
+
+from kzarchive.lexicon.segment import (  # noqa: E402
+    SyllableRepairer,
+    is_syllable_split,
+    segment,
+    split_score,
+)
+from kzarchive.lexicon.suffixes import parse_ending  # noqa: E402
+from kzarchive.lexicon.wordlist import Lexicon  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus")
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not available")
+
+
+def rejoin(text: str, repairer: SyllableRepairer | None = None) -> str:
+    pieces = text.split()
+    spans = repairer.segment(pieces) if repairer else segment(pieces)
+    return " ".join("".join(pieces[a:b]) for a, b in spans)
+
+
+def test_spans_cover_all_pieces_in_order() -> None:
+    pieces = "Ор та лық Азия ел де рі".split()
+    spans = segment(pieces)
+    assert spans[0][0] == 0 and spans[-1][1] == len(pieces)
+    assert all(a < b for a, b in spans)
+    assert all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+@pytest.mark.parametrize(
+    ("split", "words"),
+    [
+        ("Ор та лық Азия ел де рі өз де рі нің", "Орталық Азия елдері өздерінің"),
+        ("бо лып та бы ла ды.", "болып табылады."),
+        ("тәуел сіз дік те рі не қол жеткіз ген сәт тен", "тәуелсіздіктеріне қол жеткізген сәттен"),
+        ("мем ле кет тер дің мүд де ле рі", "мемлекеттердің мүдделері"),
+    ],
+)
+def test_small_cases(split: str, words: str) -> None:
+    assert rejoin(split) == words
+
+
+def test_acronyms_numbers_latin_and_punctuation_keep_boundaries() -> None:
+    text = "АҚШ-тың 1992 жы лы «Cooperative Threat» ТМД КСРО-ның ел де рі [1]."
+    assert rejoin(text) == "АҚШ-тың 1992 жылы «Cooperative Threat» ТМД КСРО-ның елдері [1]."
+
+
+def test_capital_piece_starts_a_new_word() -> None:
+    assert rejoin("ай мақ та Ва ши нг тон ның") == "аймақта Вашингтонның"
+
+
+def test_suffix_grammar() -> None:
+    assert parse_ending("теріне") is not None
+    assert parse_ending("лардың") is not None
+    assert parse_ending("даерекше") is None
+
+
+def test_detection_on_split_and_off_on_normal_text() -> None:
+    split = "Ор та лық Азия ел де рі өз де рі нің тәуел сіз дік те рі не қол жет кіз ген".split()
+    normal = "Орталық Азия елдері өздерінің тәуелсіздіктеріне қол жеткізген сәттен бастап".split()
+    assert is_syllable_split(split) and split_score(split) > 0.9
+    assert not is_syllable_split(normal) and split_score(normal) < 0.1
+    assert not is_syllable_split("«Cooperative Threat Reduction Program»".split())
+    assert not is_syllable_split("АҚШ, ТМД, 1992".split())
+
+
+def test_method_description_names_lexicon() -> None:
+    repairer = SyllableRepairer(Lexicon.from_texts(["орталық азия елдері"], "tiny"))
+    assert "tiny" in repairer.method_description and "3 forms" in repairer.method_description
+
+
+@needs_corpus
+def test_detection_never_fires_on_clean_corpus() -> None:
+    for path in sorted(CORPUS.glob("00[0-3]_*.txt")):
+        for words in paragraph_words(path.read_text(encoding="utf-8")):
+            assert not is_syllable_split(words), (path.name, " ".join(words)[:80])
+
+
+@needs_corpus
+def test_detection_fires_on_every_paragraph_of_004() -> None:
+    from corpus004 import CORPUS_004, paragraphs
+
+    for pieces in paragraphs(CORPUS_004.read_text(encoding="utf-8")):
+        assert is_syllable_split(pieces), " ".join(pieces)[:80]
+
+
+@needs_corpus
+def test_004_reference_at_least_99_percent() -> None:
+    from eval004 import evaluate_reference
+
+    result = evaluate_reference()
+    assert result.total >= 300
+    assert result.accuracy >= 0.99, result.errors
+
+
+@needs_corpus
+def test_held_out_accuracy_on_reduced_set() -> None:
+    from heldout import evaluate, load
+
+    data = load()
+    result = evaluate(data, seed=3, limit=80)
+    assert result.total > 700
+    # Measured 96-98% on this slice (see bench/syllables/README.md); the 98% target is not met yet.
+    assert result.accuracy >= 0.95, result.errors[:20]
+
+
+def test_generator_truth_round_trips() -> None:
+    words = "Орталық Азия елдері АҚШ-тың 1992 жылы тәуелсіздіктеріне қол жеткізген".split()
+    split = split_text(words, seed=0)
+    assert ["".join(split.pieces[a:b]) for a, b in split.spans] == words
+    perfect = score_spans(split.pieces, split.spans, split.spans)
+    assert perfect.accuracy == 1.0
+    one_piece_each = [(i, i + 1) for i in range(len(split.pieces))]
+    assert score_spans(split.pieces, split.spans, one_piece_each).accuracy < 0.5
