@@ -67,23 +67,54 @@ def _mark_recurring_heads(lines: list[Line], stats: Counter[str]) -> None:
     for index, line in enumerate(lines):
         if line.kind == "text":
             positions.setdefault(_head_key(line.raw), []).append(index)
+    text_indices = [i for i, l in enumerate(lines) if l.kind == "text"]
+    edges = (text_indices[0], text_indices[-1]) if text_indices else (0, 0)
     for key, places in positions.items():
-        if not _is_recurring_head(key, places, lines):
+        if not _is_recurring_head(key, places, lines, edges):
             continue
         for index in places:
             _mark_head(lines, index, stats)
 
 
-def _is_recurring_head(key: str, places: list[int], lines: list[Line]) -> bool:
-    if len(places) < 3 or len(key) < 8 or len(key.split()) < 2 or _LIST_START.match(lines[places[0]].raw):
+def _is_recurring_head(key: str, places: list[int], lines: list[Line], edges: tuple[int, int]) -> bool:
+    if len(places) < 2 or len(key) < 8 or len(key.split()) < 2 or _LIST_START.match(lines[places[0]].raw):
         return False
     if key[:1].islower():
         return False  # a head does not start in lower case; a recurring phrase in running text does
-    gaps = [b - a for a, b in zip(places, places[1:])]
-    if min(gaps) < 10:
-        return False  # a page holds more than ten lines
-    at_boundary = sum(1 for i in places if _at_page_boundary(lines, i))
-    return at_boundary >= 0.6 * len(places)
+    if sum(1 for i in places if _at_page_boundary(lines, i)) < 0.6 * len(places):
+        return False
+    pages = _page_clusters(places)
+    if len(pages) >= 3:
+        gaps = sorted(b[0] - a[-1] for a, b in zip(pages, pages[1:]))
+        return gaps[len(gaps) // 2] >= 10  # repeats are a page apart, not lines apart
+    # Two pages only: believe it when the head carries page numbers that go up, or stands
+    # against a page number or the edge of the file each time.
+    numbers = [_edge_number(lines[i].raw) for i in places]
+    if len(pages) == 2 and all(numbers) and int(numbers[-1]) > int(numbers[0]):
+        return True
+    return len(pages) == 2 and all(_at_strong_boundary(lines, i, edges) for i in places)
+
+
+def _at_strong_boundary(lines: list[Line], index: int, edges: tuple[int, int]) -> bool:
+    """The first or last text line of the file, or within two lines of a page number."""
+    near = lines[max(0, index - 2): index + 3]
+    return index in edges or any(l.kind in ("pagenum", "formfeed") for l in near)
+
+
+def _page_clusters(places: list[int]) -> list[list[int]]:
+    """Occurrences a few lines apart (a foot and the next page's head) count as one page turn."""
+    clusters: list[list[int]] = []
+    for index in places:
+        if clusters and index - clusters[-1][-1] <= 5:
+            clusters[-1].append(index)
+        else:
+            clusters.append([index])
+    return clusters
+
+
+def _edge_number(text: str) -> str | None:
+    edge = _EDGE_NUMBER.search(text)
+    return (edge.group(1) or edge.group(2)) if edge else None
 
 
 def _at_page_boundary(lines: list[Line], index: int) -> bool:
@@ -104,9 +135,7 @@ def _at_page_boundary(lines: list[Line], index: int) -> bool:
 def _mark_head(lines: list[Line], index: int, stats: Counter[str]) -> None:
     line = lines[index]
     line.kind = "footer" if _ends_page(lines, index) else "header"
-    edge = _EDGE_NUMBER.search(line.raw)
-    if edge:
-        line.page = edge.group(1) or edge.group(2)
+    line.page = _edge_number(line.raw) or ""
     stats["running_" + line.kind + "s"] += 1
 
 

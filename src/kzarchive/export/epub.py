@@ -100,6 +100,10 @@ TRANSPARENT_TAGS = {
                      "unclear", "supplied", "s", "phr", "choice", "docAuthor", "name", "persName",
                      "placeName", "orgName", "date", "num", "measure", "rs", "bibl")
 }
+# Elements with their own inline rendering, whatever they contain (a note with paragraphs is still
+# called from its place; its text goes to the footnote).
+INLINE_TAGS = {tei(t) for t in ("note", "ref", "ptr", "hi", "emph", "title", "label", "q", "said",
+                                "foreign", "term", "lb", "pb")}
 # Elements that never reach the reader: forme work, and layout markers rendered on their own.
 INVISIBLE_TAGS = {tei(t) for t in ("fw", "anchor", "milestone", "cb", "gap", "space", "graphic",
                                    "binaryObject", "media", "index", "interp", "link", "join")}
@@ -474,7 +478,8 @@ class DocumentRenderer:
         if src.get("break") == "no":
             self.trim_trailing_space(out)
             return True
-        self.append_text(out, " ")
+        if not ends_with_space(out):
+            self.append_text(out, " ")
         return False
 
     def page_break(self, src: etree._Element, out: etree._Element) -> bool:
@@ -634,7 +639,7 @@ def is_block(element: etree._Element) -> bool:
         return True
     if element.tag == tei("quote"):
         return has_block_child(element)
-    known = element.tag in TRANSPARENT_TAGS or element.tag in INVISIBLE_TAGS
+    known = element.tag in TRANSPARENT_TAGS | INVISIBLE_TAGS | INLINE_TAGS
     return not known and element.tag.startswith(f"{{{TEI_NS}}}") and has_block_child(element)
 
 
@@ -688,6 +693,11 @@ def split_into_parts(matter: etree._Element) -> list[list[etree._Element]]:
     if loose:
         parts.append(loose)
     return parts
+
+
+def ends_with_space(out: etree._Element) -> bool:
+    last = out[-1].tail if len(out) else out.text
+    return bool(last) and last[-1].isspace()
 
 
 def move_content(source: etree._Element, target: etree._Element) -> None:
@@ -1035,9 +1045,8 @@ def ebooklib_book(package: Package) -> epub.EpubBook:
 
 
 def add_optional_metadata(book: epub.EpubBook, meta: Metadata) -> None:
-    date = next((d for d in (meta.date,) if parse_w3c_date(d)), "")
-    if date:
-        book.add_metadata("DC", "date", date)
+    if parse_w3c_date(meta.date):  # EPUBCheck warns on dates that are not W3CDTF
+        book.add_metadata("DC", "date", meta.date.strip())
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
     if meta.licence:

@@ -10,12 +10,12 @@ typst leaves in its ToUnicode maps.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
 import tempfile
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +27,7 @@ from ..errors import ExportError, KzError
 from ..lexicon.syllabify import hyphenation_points
 from ..tei import XML_ID, tei
 from ..tei.parse import parse_tei_file
-from ..tei.reading import Metadata, element_lang, normalize_space, read_metadata
+from ..tei.reading import Metadata, element_lang, normalize_space, read_metadata, reading_text
 
 TEMPLATE = Path(__file__).with_name("pdf_template.typ")
 SOFT_HYPHEN = "\u00ad"
@@ -36,6 +36,10 @@ FALLBACK_FONTS = ("noto-serif",)  # wider Unicode (Greek, IPA, rare Latin); opti
 CONTENTS_TITLE = "Мазмұны"
 PAGE_BREAK_TYPES = {"chapter", "introduction", "conclusion", "bibliography", "contents", "part", "appendix"}
 MIN_HYPHENATED_LENGTH = 5
+# typst's optimal (Knuth–Plass) line breaking costs about 3× the first-fit breaker once every
+# Kazakh syllable is a break opportunity; past this size of text the first-fit breaker keeps a
+# dissertation under the 2 s budget. Soft hyphens keep its justified lines even.
+OPTIMAL_LINEBREAK_MAX_CHARS = 120_000
 
 Inline = str | dict[str, Any]
 Block = dict[str, Any]
@@ -57,7 +61,10 @@ def export_pdf(tei_path: Path, out_path: Path) -> list[str]:
     meta = read_metadata(tree)
     fonts = bundled_fonts()
     document = build_document(tree.getroot(), meta, [f.family for f in fonts])
-    warnings = missing_glyph_warnings(document_characters(document), fonts)
+    missing = missing_characters(document_characters(document), fonts)
+    warnings = [missing_glyph_warning(char, fonts) for char in sorted(missing)]
+    if missing:  # PDF/A forbids .notdef boxes: print the code point instead
+        document = replace_characters(document, {c: f"[U+{ord(c):04X}]" for c in missing})
     pdf, typst_warnings = compile_pdf(document, fonts, creation_time(meta))
     pdf = strip_soft_hyphens_from_text_layer(pdf)
     write_atomically(Path(out_path), pdf)
@@ -106,19 +113,29 @@ def font_coverage(font: BundledFont) -> frozenset[int]:
     return frozenset.intersection(*cmaps)
 
 
-def missing_glyph_warnings(characters: set[str], fonts: tuple[BundledFont, ...]) -> list[str]:
-    """One warning per character that no bundled font can draw (typst would show an empty box)."""
+def missing_characters(characters: set[str], fonts: tuple[BundledFont, ...]) -> set[str]:
+    """Characters that no bundled font can draw (typst would show an empty box)."""
     covered: set[int] = set()
     for font in fonts:
         covered |= font_coverage(font)
+    return {char for char in characters if ord(char) not in covered and _needs_glyph(char)}
+
+
+def missing_glyph_warning(char: str, fonts: tuple[BundledFont, ...]) -> str:
     names = ", ".join(f.family for f in fonts)
-    warnings = []
-    for char in sorted(characters):
-        if ord(char) in covered or not _needs_glyph(char):
-            continue
-        name = unicodedata.name(char, "unnamed character")
-        warnings.append(f"U+{ord(char):04X} {name} ({char}) is missing from the PDF fonts ({names})")
-    return warnings
+    name = unicodedata.name(char, "unnamed character")
+    return f"U+{ord(char):04X} {name} ({char}) is missing from the PDF fonts ({names}); printed as [U+{ord(char):04X}]"
+
+
+def replace_characters(value: Any, replacements: dict[str, str]) -> Any:
+    """A copy of the document model with characters replaced in every text string."""
+    if isinstance(value, str):
+        return "".join(replacements.get(c, c) for c in value) if any(c in replacements for c in value) else value
+    if isinstance(value, list):
+        return [replace_characters(v, replacements) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NON_TEXT_KEYS else replace_characters(v, replacements) for k, v in value.items()}
+    return value
 
 
 def _needs_glyph(char: str) -> bool:
@@ -136,6 +153,7 @@ class DocumentBuilder:
     doc_lang: str
     link_targets: set[str]
     labels: list[str] = field(default_factory=list)
+    soft_hyphens: bool = True  # off in headings: they are set ragged and reused as bookmarks
 
     # -- blocks
 
@@ -160,7 +178,9 @@ class DocumentBuilder:
         # Notes and page breaks cannot live in a heading (it is repeated in the contents and
         # running heads): they follow it as a paragraph of their own.
         hoisted = [n for n in self.inlines(head, self.doc_lang) if isinstance(n, dict) and ("fn" in n or "pb" in n)]
+        self.soft_hyphens = False
         body = self.inlines(head, self.doc_lang, in_heading=True)
+        self.soft_hyphens = True
         out: list[Block] = [{"t": "head", "level": min(level, 6), "id": label, "c": self._lang_wrap(head, body)}]
         if hoisted:
             out.append({"t": "p", "c": hoisted})
@@ -290,7 +310,7 @@ class DocumentBuilder:
         if not text:
             return
         text = _SPACES.sub(" ", text)
-        out.append(hyphenate_kazakh(text) if lang == "kk" else text)
+        out.append(hyphenate_kazakh(text) if lang == "kk" and self.soft_hyphens else text)
 
     def _with_lang(self, el: etree._Element, node: dict[str, Any]) -> dict[str, Any]:
         lang = el.get(_XML_LANG)
@@ -304,6 +324,8 @@ class DocumentBuilder:
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Keys of the document model that hold identifiers or settings, not printed text.
+_NON_TEXT_KEYS = {"t", "id", "ref", "lang", "rend", "hi", "link", "fonts", "labels", "layout", "date", "keywords"}
 _HIDDEN_INLINE = {tei("fw"), tei("orig"), tei("sic")}
 _BLOCK_TAGS = {
     tei(t)
@@ -368,7 +390,15 @@ def build_document(root: etree._Element, meta: Metadata, font_families: list[str
             part = text.find(tei(name))
             if part is not None:
                 parts[name] = builder.block_content(part, 0)
-    return {"meta": template_metadata(meta, doc_lang), "fonts": font_families, "labels": sorted(set(builder.labels)), **parts}
+    size = len(reading_text(text, include_notes=True)) if text is not None else 0
+    layout = {"linebreaks": "optimized" if size <= OPTIMAL_LINEBREAK_MAX_CHARS else "simple"}
+    return {
+        "meta": template_metadata(meta, doc_lang),
+        "layout": layout,
+        "fonts": font_families,
+        "labels": sorted(set(builder.labels)),
+        **parts,
+    }
 
 
 # ---------------------------------------------------------------------------- metadata
@@ -432,13 +462,13 @@ def document_characters(document: dict[str, Any]) -> set[str]:
             chars.update(value)
         elif isinstance(value, dict):
             for key, item in value.items():
-                if key not in {"t", "id", "ref", "lang", "rend", "hi", "link", "fonts"}:
+                if key not in _NON_TEXT_KEYS:
                     walk(item)
         elif isinstance(value, list):
             for item in value:
                 walk(item)
 
-    walk({k: v for k, v in document.items() if k not in {"fonts", "labels"}})
+    walk(document)
     return chars
 
 
@@ -473,6 +503,9 @@ def compile_pdf(document: dict[str, Any], fonts: tuple[BundledFont, ...], create
 
 _ACTUAL_TEXT_SHY = re.compile(rb"(/ActualText\s*<FEFF(?:[0-9A-Fa-f]{4})+?)00AD>")
 _CMAP_SHY = re.compile(rb"<((?:[0-9A-Fa-f]{4})+)00AD>")
+_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+_STREAM_DICT = re.compile(rb"^\d+ \d+ obj\s*<<([^<>]*)>>\s*stream\r?\n")
+_LENGTH = re.compile(rb"/Length (\d+)")
 
 
 def strip_soft_hyphens_from_text_layer(pdf: bytes) -> bytes:
@@ -481,38 +514,89 @@ def strip_soft_hyphens_from_text_layer(pdf: bytes) -> bytes:
     typst maps a letter followed by an unused soft hyphen to "letter + U+00AD", so extractors would
     see invisible characters inside words. A soft hyphen actually drawn at a line end keeps its own
     mapping (U+00AD alone), which is how PDF marks a removable hyphenation hyphen.
-    """
-    from pypdf import PdfReader, PdfWriter
 
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header  # keep typst's %PDF-1.7 (PDF/A-2 needs ≥ 1.4)
+    typst writes one classic xref table and plain `<</Length n/Filter/FlateDecode>>` streams, so the
+    file is rewritten object by object (much faster than a full PDF library round trip); anything
+    unexpected leaves the PDF untouched.
+    """
+    layout = _object_layout(pdf)
+    if layout is None:
+        return pdf
+    offsets, xref_at, size, trailer = layout
+    pieces: list[bytes] = [pdf[: offsets[0][1]]]
+    new_offsets: dict[int, int] = {}
+    position = len(pieces[0])
     changed = False
-    for page in writer.pages:
-        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
-            cmap_ref = font.get_object().get("/ToUnicode")
-            if cmap_ref is None:
-                continue
-            cmap = cmap_ref.get_object()
-            data = cmap.get_data()
-            cleaned = _CMAP_SHY.sub(rb"<\1>", data)
-            if cleaned != data:
-                cmap.set_data(cleaned)
-                changed = True
-        contents_ref = page.get("/Contents")
-        streams = contents_ref.get_object() if contents_ref is not None else []
-        for stream in streams if isinstance(streams, list) else [streams]:
-            stream = stream.get_object()
-            data = stream.get_data()
-            cleaned = _ACTUAL_TEXT_SHY.sub(rb"\1>", data)
-            if cleaned != data:
-                stream.set_data(cleaned)
-                changed = True
+    bounds = [offset for _, offset in offsets] + [xref_at]
+    for (number, start), end in zip(offsets, bounds[1:]):
+        chunk = pdf[start:end]
+        cleaned = _clean_stream_object(chunk)
+        changed |= cleaned is not chunk
+        new_offsets[number] = position
+        pieces.append(cleaned)
+        position += len(cleaned)
     if not changed:
         return pdf
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    pieces.append(_xref_table(new_offsets, size, trailer))
+    pieces.append(f"startxref\n{position}\n%%EOF\n".encode())
+    return b"".join(pieces)
+
+
+def _object_layout(pdf: bytes) -> tuple[list[tuple[int, int]], int, int, bytes] | None:
+    """(object number, offset) sorted by offset, the xref offset, its size and the trailer."""
+    match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
+    if match is None:
+        return None
+    xref_at = int(match.group(1))
+    if not pdf.startswith(b"xref", xref_at):
+        return None  # an xref stream: not what typst writes today
+    trailer_at = pdf.find(b"trailer", xref_at)
+    header = re.match(rb"xref\s+0\s+(\d+)\s+", pdf[xref_at:trailer_at])
+    if trailer_at < 0 or header is None:
+        return None
+    rows = _XREF_ROW.findall(pdf, xref_at + header.end(), trailer_at)
+    if len(rows) != int(header.group(1)):
+        return None
+    offsets = sorted((int(off), number) for number, (off, _, kind) in enumerate(rows) if kind == b"n")
+    trailer = pdf[trailer_at : pdf.find(b"startxref", trailer_at)]
+    return [(number, off) for off, number in offsets], xref_at, len(rows), trailer
+
+
+def _clean_stream_object(chunk: bytes) -> bytes:
+    """The object with soft hyphens dropped from its text mappings, or `chunk` itself if unchanged."""
+    match = _STREAM_DICT.match(chunk)
+    if match is None or b"/Filter/FlateDecode" not in match.group(1):
+        return chunk
+    length = _LENGTH.search(match.group(1))
+    if length is None:
+        return chunk
+    data_start = match.end()
+    data_end = data_start + int(length.group(1))
+    try:
+        data = zlib.decompress(chunk[data_start:data_end])
+    except zlib.error:
+        return chunk
+    if b"00AD" not in data:
+        return chunk
+    if b"/Type/CMap" in match.group(1):
+        cleaned = _CMAP_SHY.sub(rb"<\1>", data)
+    else:
+        cleaned = _ACTUAL_TEXT_SHY.sub(rb"\1>", data)
+    if cleaned == data:
+        return chunk
+    packed = zlib.compress(cleaned, 6)
+    head = chunk[:data_start].replace(length.group(0), b"/Length %d" % len(packed), 1)
+    return head + packed + chunk[data_end:]
+
+
+def _xref_table(offsets: dict[int, int], size: int, trailer: bytes) -> bytes:
+    rows = [b"0000000000 65535 f\r\n"]
+    for number in range(1, size):
+        if number in offsets:
+            rows.append(b"%010d 00000 n\r\n" % offsets[number])
+        else:
+            rows.append(b"0000000000 65535 f\r\n")
+    return b"xref\n0 %d\n" % size + b"".join(rows) + trailer
 
 
 # ---------------------------------------------------------------------------- output
