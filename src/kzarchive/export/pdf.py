@@ -9,6 +9,8 @@ typst leaves in its ToUnicode maps.
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 import datetime as dt
 import json
 import os
@@ -334,7 +336,9 @@ _BLOCK_TAGS = {
 
 
 def _clone(el: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(el))
+    copy = deepcopy(el)
+    copy.tail = None  # the text after an element belongs to its parent, not to the copy
+    return copy
 
 
 def _has_text(nodes: list[Inline]) -> bool:

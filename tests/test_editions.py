@@ -1,0 +1,80 @@
+"""The five samples end to end: every edition made from the converted TEI, checked with the
+tools of the field (EPUBCheck, python-docx, pypdf)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from kzarchive.export.epubcheck import problems, run_epubcheck
+from kzarchive.metadata import load_catalog
+from kzarchive.pipeline import ConvertOptions, DocumentResult, convert_source
+from kzarchive.tei import TEI_NS
+from kzarchive.tei.reading import reading_text
+
+from .conftest import INPUT, SAMPLES
+
+NS = {"t": TEI_NS}
+KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+KEYS = ["000", "001", "002", "003", "004"]
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentResult]:
+    out = tmp_path_factory.mktemp("editions")
+    catalog = load_catalog(INPUT)
+    options = ConvertOptions(output_dir=out)
+    return {p.name[:3]: convert_source(p, options, catalog) for p in SAMPLES}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
+
+
+def _first_paragraph(tei_path: Path) -> str:
+    tree = etree.parse(str(tei_path))
+    first = tree.getroot().find(".//t:body//t:p", NS)
+    return reading_text(first)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_all_four_outputs_are_made(key, editions) -> None:
+    result = editions[key]
+    assert result.ok, result.error
+    assert set(result.outputs) == {"tei", "epub", "docx", "pdf"}
+    assert all(path.stat().st_size > 1000 for path in result.outputs.values())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_epub_passes_epubcheck_with_no_errors_or_warnings(key, editions) -> None:
+    messages = run_epubcheck(editions[key].outputs["epub"])
+    assert problems(messages) == []
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_docx_reopens_with_headings_in_heading_styles(key, editions) -> None:
+    document = docx.Document(str(editions[key].outputs["docx"]))
+    tree = etree.parse(str(editions[key].outputs["tei"]))
+    heads = [reading_text(h) for h in tree.getroot().iterfind(".//t:body//t:div/t:head", NS)]
+    styled = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for head in heads:
+        assert any(" ".join(head.split()) == " ".join(s.split()) for s in styled), head
+    assert document.core_properties.language == "kk-KZ"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_pdf_text_holds_the_first_paragraph_with_every_kazakh_letter(key, editions) -> None:
+    reader = PdfReader(str(editions[key].outputs["pdf"]))
+    pdf_text = _words("\n".join(page.extract_text() or "" for page in reader.pages))
+    first = _words(_first_paragraph(editions[key].outputs["tei"]))
+    assert first[:300] in pdf_text
+    tei_text = _words(" ".join(etree.parse(str(editions[key].outputs["tei"])).getroot().find("t:text", NS).itertext()))
+    for letter in KAZAKH_LETTERS:
+        if letter in tei_text:
+            assert letter in pdf_text, f"{letter!r} lost in the PDF text layer"
+    assert re.search(r"[әғқңөұүһі]", pdf_text)
