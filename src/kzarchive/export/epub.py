@@ -1045,8 +1045,8 @@ def ebooklib_book(package: Package) -> epub.EpubBook:
 
 
 def add_optional_metadata(book: epub.EpubBook, meta: Metadata) -> None:
-    if parse_w3c_date(meta.date):  # EPUBCheck warns on dates that are not W3CDTF
-        book.add_metadata("DC", "date", meta.date.strip())
+    if parse_w3c_date(meta.source_date):  # the work's date; EPUBCheck warns on non-W3CDTF dates
+        book.add_metadata("DC", "date", meta.source_date.strip())
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
     if meta.licence:

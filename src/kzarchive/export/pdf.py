@@ -417,7 +417,7 @@ def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
         "subtitle": meta.subtitle,
         "authors": list(meta.authors),
         "date": [year, month, day],
-        "date-text": meta.date,
+        "date-text": meta.source_date,  # the source's own date; the conversion date is not the work's
         "lang": doc_lang,
         "description": source_citation(meta) or title,
         "keywords": [lang for lang in meta.languages if lang],

@@ -22,7 +22,8 @@ class Metadata:
     title: str
     subtitle: str = ""
     authors: tuple[str, ...] = ()
-    date: str = ""
+    date: str = ""          # the TEI file's date (conversion), from publicationStmt
+    source_date: str = ""   # the source's own date, from sourceDesc/bibl, when it is known
     publisher: str = ""
     source_title: str = ""
     source_publisher: str = ""
@@ -48,8 +49,7 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
     main = next((t for t in titles if t.get("type") in (None, "main")), titles[0] if titles else None)
     sub = next((t for t in titles if t.get("type") == "sub"), None)
     authors = tuple(normalize_space("".join(a.itertext())) for a in title_stmt.findall("t:author", NS))
-    date_el = header.find("t:fileDesc/t:publicationStmt/t:date", NS)
-    date = (date_el.get("when") or normalize_space("".join(date_el.itertext()))) if date_el is not None else ""
+    date = _date_of(header.find("t:fileDesc/t:publicationStmt/t:date", NS))
     bibl = "t:fileDesc/t:sourceDesc/t:bibl"
     app = header.find("t:encodingDesc/t:appInfo/t:application[@ident='kzarchive']", NS)
     languages = tuple(el.get("ident") for el in header.findall("t:profileDesc/t:langUsage/t:language", NS))
@@ -58,6 +58,7 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
         subtitle=normalize_space("".join(sub.itertext())) if sub is not None else "",
         authors=tuple(a for a in authors if a),
         date=date,
+        source_date=_date_of(header.find(f"{bibl}/t:date", NS)),
         publisher=_text(header, "t:fileDesc/t:publicationStmt/t:publisher"),
         source_title=_text(header, f"{bibl}/t:title"),
         source_publisher=_text(header, f"{bibl}/t:publisher"),
@@ -68,6 +69,12 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
         languages=languages or (root.get(XML_LANG, "kk"),),
         kzarchive_version=app.get("version", "") if app is not None else "",
     )
+
+
+def _date_of(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return element.get("when") or normalize_space("".join(element.itertext()))
 
 
 def normalize_space(text: str) -> str:
