@@ -46,7 +46,7 @@ class Choice:
 
     orig: list["Inline"]
     reg: str
-    reason: Literal["syllables", "lookalike", "script"]
+    reason: Literal["syllables", "lookalike", "script", "notecall"]  # notecall: a glued footnote number
 
 
 @dataclass
@@ -63,6 +63,7 @@ class Note:
     content: list["Inline"]
     kind: Literal["foot", "url"] = "foot"
     xml_id: str = ""
+    lang: str | None = None
 
 
 @dataclass
@@ -78,7 +79,15 @@ class Foreign:
     content: list["Inline"]
 
 
-Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign]
+@dataclass
+class Quote:
+    """A quotation run into a paragraph, in another language than the paragraph (<quote xml:lang>)."""
+
+    lang: str
+    content: list["Inline"]
+
+
+Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign, Quote]
 
 BlockKind = Literal["p", "head", "item", "byline", "bibl", "title", "separator", "milestone", "note"]
 
@@ -113,7 +122,7 @@ def inline_text(inlines: list[Inline]) -> str:
             out.append(" " if node.kind == "space" else "")
         elif isinstance(node, Choice):
             out.append(node.reg)
-        elif isinstance(node, (Ref, Foreign)):
+        elif isinstance(node, (Ref, Foreign, Quote)):
             out.append(inline_text(node.content))
         elif isinstance(node, NoteRef) and node.glued:
             out.append(node.glued)
@@ -186,5 +195,6 @@ class StructuredDocument:
     back: list[Division]
     clean: CleanDocument
     languages: dict[str, int] = field(default_factory=dict)  # language → number of blocks
+    stats: dict[str, int] = field(default_factory=dict)      # what structure found (lists, notes, citations …)
     title: str = ""
     authors: list[str] = field(default_factory=list)

@@ -21,7 +21,8 @@ HyphenDecide = Callable[[str, str], "tuple[bool, bool]"]
 
 _TERMINAL = re.compile(r"[.!?…:;»\"”)]$")
 _SENTENCE_END = re.compile(r"[.!?…»\"”)]$")
-_LIST_MARKER = re.compile(r"^(?:[-–—•·▪●]\s+\S|\d{1,3}[.)]\s+\S|\d{1,3}\s+[^\W\d_])")
+_LIST_MARKER = re.compile(r"^(?:[-–—•·▪●]\s+\S|\d{1,3}[.)]\s+\S|\d{1,3}\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ«]|[а-яәғқңөұүһі]\)\s+\S)")
+_BULLET_OR_DASH = re.compile(r"^[-–—•·▪●]\s+\S")
 _BULLET = re.compile(r"^[•·▪●]\s+")
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[^\W\d_]")
 _WINDOW = 40
@@ -115,7 +116,10 @@ class _BlockBuilder:
             return True
         if is_caps_line(at) and is_caps_line(bt):
             return blanks > 1 and not self._blanks_meaningful(index) or (blanks > 0 and self._blanks_meaningful(index))
-        if _LIST_MARKER.match(bt) and (_TERMINAL.search(at) or at.endswith(",") and _LIST_MARKER.match(at) or len(at) < 0.6 * self.width):
+        if _LIST_MARKER.match(bt) and (
+            _TERMINAL.search(at) or a.trailing_spaces >= 2 or len(at) < 0.6 * self.width
+            or _BULLET_OR_DASH.match(bt) and _BULLET_OR_DASH.match(block[0].text)  # the next option of a list
+        ):
             return True
         if at.endswith("-") and bt[:1].islower():
             return False
@@ -128,6 +132,8 @@ class _BlockBuilder:
         lower_start = bt[:1].islower()
         if blanks and self._blanks_meaningful(index):
             return not (not _TERMINAL.search(at) and lower_start)
+        if a.trailing_spaces >= 2 and not lower_start and not at.endswith((",", "-")):
+            return True  # extractors pad a paragraph's last line
         if len(at) < 0.5 * self.width and not lower_start and not at.endswith(","):
             return True
         if not _SENTENCE_END.search(at) and not at.endswith(":"):

@@ -26,11 +26,13 @@ def _next_text_block(blocks: list[Block], index: int) -> Block | None:
     return None
 
 
-def build_divisions(blocks: list[Block]) -> tuple[list[Division], list[Node], list[Division]]:
-    """Return (front, body, back)."""
+def build_divisions(blocks: list[Block], hints: dict[str, HeadingInfo] | None = None,
+                    hints_after: int = 0) -> tuple[list[Division], list[Node], list[Division]]:
+    """Return (front, body, back). `hints` (from a contents list) name headings found only after
+    source line `hints_after`, so the contents entries themselves are never taken for headings."""
     if is_journal(blocks):
         return [], _articles(blocks), []
-    return _thesis_parts(blocks)
+    return _thesis_parts(blocks, hints or {}, hints_after)
 
 
 def _articles(blocks: list[Block]) -> list[Node]:
@@ -44,6 +46,9 @@ def _articles(blocks: list[Block]) -> list[Node]:
             if following and (classify_heading(following) or is_author_line(following)):
                 pending_authors.append(block)
                 continue
+        if info and info.div_type in ("bibliography", "bibliography-part") and (current.heads or current.children):
+            _open_article_bibliography(current, block)
+            continue
         if info and info.div_type == "caps":
             if current.heads and not current.children and not pending_authors:
                 current.heads.append(block)  # a title printed over two lines
@@ -52,10 +57,10 @@ def _articles(blocks: list[Block]) -> list[Node]:
             current = Division("article", heads=[block], bylines=pending_authors)
             pending_authors = []
             continue
-        current.children.extend(pending_authors)
+        _article_target(current).extend(pending_authors)
         pending_authors = []
-        current.children.append(block)
-    current.children.extend(pending_authors)
+        _article_target(current).append(block)
+    _article_target(current).extend(pending_authors)
     articles.append(current)
     articles = [a for a in articles if a.heads or a.children]
     for article in articles:
@@ -66,14 +71,29 @@ def _articles(blocks: list[Block]) -> list[Node]:
     return list(articles)
 
 
-def _thesis_parts(blocks: list[Block]) -> tuple[list[Division], list[Node], list[Division]]:
+def _open_article_bibliography(article: Division, head: Block) -> None:
+    """An article's own reference list (ӘДЕБИЕТТЕР) is a subdivision of that article."""
+    head.kind = "head"
+    article.children.append(Division("bibliography", heads=[head]))
+
+
+def _article_target(article: Division) -> list[Node]:
+    """Where the next block of an article goes: into its reference list once that has begun."""
+    last = article.children[-1] if article.children else None
+    if isinstance(last, Division) and last.type == "bibliography":
+        return last.children
+    return article.children
+
+
+def _thesis_parts(blocks: list[Block], hints: dict[str, HeadingInfo],
+                  hints_after: int) -> tuple[list[Division], list[Node], list[Division]]:
     front: list[Division] = []
     body: list[Node] = []
     back: list[Division] = []
     stack: list[tuple[int, Division]] = []
     in_back = False
     for block in blocks:
-        info = classify_heading(block)
+        info = classify_heading(block, hints if block.first_line > hints_after else None)
         if info is None:
             if stack:
                 stack[-1][1].children.append(block)

@@ -15,7 +15,8 @@ _NAMED_PARTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(жоспар|мазмұны|мазмұн|содержание|оглавление)$"), "contents"),
     (re.compile(r"^(пайдаланылған\s+)?(әдебиеттер|әдебиет)(\s+тізімі)?$|^(список\s+)?(использованной\s+)?литератур[аы]$"
                 r"|^(список\s+литературы)$|^библиография$"), "bibliography"),
-    (re.compile(r"^(интернет\s+сайттары|арнайы\s+әдебиеттер|интернет[- ]ресурсы)$"), "bibliography-part"),
+    (re.compile(r"^(интернет\s+сайттары|арнайы\s+әдебиеттер|интернет[- ]ресурсы|деректемелер|мерзімдік\s+басылымдар"
+                r"|периодические\s+издания|internet\s+sources)$"), "bibliography-part"),
     (re.compile(r"^(қосымша|қосымшалар|приложение)(\s+[а-яa-z0-9]+)?$"), "appendix"),
     (re.compile(r"^(анықтамалар|белгілеулер\s+мен\s+қысқартулар|нормативтік\s+сілтемелер|қысқартулар)$"), "glossary"),
 ]
@@ -44,12 +45,22 @@ def named_part(text: str) -> str | None:
     return None
 
 
-def classify_heading(block: Block) -> HeadingInfo | None:
+def heading_key(text: str) -> str:
+    """A heading's text for matching against a contents entry: no printed number, case or punctuation."""
+    text = re.sub(r"^\s*(?:\[[\d.]+\]\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s*(?:тарау\.?)?\s*)?", "", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text).casefold().split())
+
+
+def classify_heading(block: Block, known: dict[str, HeadingInfo] | None = None) -> HeadingInfo | None:
+    """The heading a block is, if any. `known` maps heading_key() of titles a contents list names to the
+    heading they are, so a heading the patterns miss ("2. ТМД …" without capitals) is still found."""
     if block.kind != "p":
         return None
     text = block.plain_text().strip()
     if not text or len(text) > MAX_HEADING_CHARS or text.startswith("["):
         return None
+    if known and heading_key(text) in known and _looks_like_title(text):
+        return known[heading_key(text)]
     part = named_part(text)
     if part:
         return HeadingInfo(part, 1, "")
@@ -72,3 +83,7 @@ def classify_heading(block: Block) -> HeadingInfo | None:
 
 def is_author_line(block: Block) -> bool:
     return block.kind == "p" and bool(_AUTHOR.match(block.plain_text().strip()))
+
+
+def _looks_like_title(text: str) -> bool:
+    return len(text) <= 200 and not text.endswith((".", ",", ";", ":"))

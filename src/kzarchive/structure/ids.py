@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import BiblList, Block, Division, ListNode, Node, PageBreak, StructuredDocument
+from ..model import (
+    BiblList, Block, Choice, Division, Foreign, Inline, ListNode, Node, Note, PageBreak, Quote, Ref, StructuredDocument,
+)
 
 _TYPE_IDS = {"introduction": "intro", "conclusion": "concl", "contents": "contents", "bibliography": "bibliography",
-             "appendix": "appendix", "glossary": "glossary"}
+             "appendix": "appendix", "glossary": "glossary", "notes": "notes"}
 
 
 class IdRegistry:
@@ -49,12 +51,44 @@ def assign_ids(document: StructuredDocument) -> None:
         else:
             chapter_number += 1
             division.xml_id = registry.claim(f"div-{chapter_number}")
+    _assign_bibl_ids(document, registry)
     for block in iter_blocks(document.front + document.body + document.back):
         if block.kind == "bibl" and not block.xml_id:
             block.xml_id = registry.claim(f"bibl-{block.number}" if block.number else "bibl")
-        for node in block.inlines:
+        for node in iter_inline_nodes(block.inlines):
             if isinstance(node, PageBreak) and node.n:
                 node.xml_id = registry.claim(f"pb-{node.n}")
+            elif isinstance(node, Note) and node.n and not node.xml_id:
+                node.xml_id = registry.claim(f"note-{node.n}")
+
+
+def _assign_bibl_ids(document: StructuredDocument, registry: IdRegistry) -> None:
+    """bibl-N when the document has one reference list; bibl-L.N (L = list in document order) when
+    several lists each number their entries from 1."""
+    lists = list(iter_bibl_lists(document.front + document.body + document.back))
+    for list_number, bibl_list in enumerate(lists, start=1):
+        prefix = "bibl-" if len(lists) == 1 else f"bibl-{list_number}."
+        for position, entry in enumerate(bibl_list.entries, start=1):
+            if not entry.xml_id:
+                entry.xml_id = registry.claim(prefix + (entry.number or f"u{position}"))
+
+
+def iter_bibl_lists(nodes: list[Node]) -> Iterator[BiblList]:
+    for node in nodes:
+        if isinstance(node, BiblList):
+            yield node
+        elif isinstance(node, Division):
+            yield from iter_bibl_lists(node.children)
+
+
+def iter_inline_nodes(inlines: list[Inline]) -> Iterator[Inline]:
+    """Inline nodes in document order, including those inside notes, refs, quotes and choices."""
+    for node in inlines:
+        yield node
+        if isinstance(node, (Note, Ref, Foreign, Quote)):
+            yield from iter_inline_nodes(node.content)
+        elif isinstance(node, Choice):
+            yield from iter_inline_nodes(node.orig)
 
 
 def iter_divisions(nodes: list[Node]) -> Iterator[Division]:

@@ -11,7 +11,7 @@ from .. import __version__
 from ..metadata import SourceInfo
 from ..model import (
     BiblList, Block, Choice, Division, FormeWork, Foreign, Inline, LineBreak, ListItem, ListNode, Node, Note, NoteRef,
-    PageBreak, Ref, StructuredDocument, Text,
+    PageBreak, Quote, Ref, StructuredDocument, Text,
 )
 from . import NSMAP, TEI_NS, XML_ID, XML_LANG, tei
 
@@ -289,6 +289,8 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
             note = _sub(parent, "note", **attrs)
             if node.xml_id:
                 note.set(XML_ID, node.xml_id)
+            if node.lang:
+                note.set(XML_LANG, node.lang)
             _append_inlines(note, node.content)
         elif isinstance(node, NoteRef):
             _append_text(parent, node.glued)
@@ -298,6 +300,9 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
         elif isinstance(node, Foreign):
             foreign = _sub(parent, "foreign", xml_lang=node.lang)
             _append_inlines(foreign, node.content)
+        elif isinstance(node, Quote):
+            quote = _sub(parent, "quote", xml_lang=node.lang)
+            _append_inlines(quote, node.content)
 
 
 def _append_line_break(parent: etree._Element, node: LineBreak) -> None:
