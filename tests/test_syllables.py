@@ -113,8 +113,27 @@ def test_held_out_accuracy_on_reduced_set() -> None:
     data = load()
     result = evaluate(data, seed=3, limit=80)
     assert result.total > 700
-    # Measured 96-98% on this slice (see bench/syllables/README.md); the 98% target is not met yet.
-    assert result.accuracy >= 0.95, result.errors[:20]
+    # Measured 98.2% on this slice (96.7% on the full held-out set, see
+    # bench/syllables/README.md); the 98% target on the full set is not met yet.
+    assert result.accuracy >= 0.975, result.errors[:20]
+
+
+def test_clitic_attaches_only_where_a_suffix_could() -> None:
+    from kzarchive.lexicon.segment import _suffix_fits
+
+    assert _suffix_fits("бағдарлама", "да") and _suffix_fits("ұйымы", "мен")
+    assert not _suffix_fits("шахталарын", "де")  # vowel harmony
+    assert not _suffix_fits("жақ", "да")  # after a voiceless consonant: -та
+
+
+def test_clitic_model_learns_from_text() -> None:
+    from kzarchive.lexicon.segment import CliticModel
+
+    text = "ұйымымен келісті. Қазақстан мен Ресей. ұйымымен келісті. Қазақстан мен Ресей.\n" * 5
+    model = CliticModel.learn([text])
+    assert model.log_odds("ұйымы", "мен", following="келісті") > 0
+    assert model.log_odds("Қазақстан", "мен", following="Ресей") < 0
+    assert SyllableRepairer().clitics  # the shipped model is loaded with the shipped lexicon
 
 
 def test_generator_truth_round_trips() -> None:

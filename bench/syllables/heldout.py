@@ -3,8 +3,10 @@ the way 004 is split, repair it, and score word accuracy.
 
     PYTHONPATH=src:bench/syllables python bench/syllables/heldout.py [--quick]
 
-Training: 000 + 001 + 002 minus a held-out slice (every 7th paragraph of 001 and 002).
-Evaluation: all of 003 + the held-out slice.
+Training: 000 + 001 + 002 minus a held-out slice (every 7th paragraph block of 001 and 002).
+Evaluation: all of 003 + the held-out slice. Every learned part (lexicon, letter model,
+suffix-ending model, clitic model) is built from the training texts only; hunspell-kk is an
+external dictionary. `load_dev` is a split inside the training texts for tuning.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from generate import paragraph_words, split_text
 from score import Score, score_spans
 
-from kzarchive.lexicon.segment import SyllableRepairer
+from kzarchive.lexicon.segment import CliticModel, SyllableRepairer
 from kzarchive.lexicon.wordlist import WORD_RE, Lexicon
 
 CORPUS = Path("/work/shared/corpus")
@@ -29,19 +31,37 @@ HOLDOUT_EVERY = 7
 class HeldOut:
     lexicon: Lexicon
     paragraphs: list[list[str]]
+    train_texts: list[str]  # the only text any model may learn from
+    sources: list[str]  # which text each evaluation paragraph comes from (003, 001, 002)
 
 
 def load(corpus: Path = CORPUS) -> HeldOut:
     texts = {path.name[:3]: path.read_text(encoding="utf-8") for path in corpus.glob("00[0-3]_*.txt")}
     train_texts: list[str] = [texts["000"]]
     evaluation = paragraph_words(texts["003"])
+    sources = ["003"] * len(evaluation)
     for key in ("001", "002"):
         paragraphs = _raw_paragraphs(texts[key])
         train_texts += [p for i, p in enumerate(paragraphs) if i % HOLDOUT_EVERY]
         for i, paragraph in enumerate(paragraphs):
             if i % HOLDOUT_EVERY == 0:
-                evaluation += paragraph_words(paragraph)
-    return HeldOut(Lexicon.from_texts(train_texts, "held-out-train"), evaluation)
+                words = paragraph_words(paragraph)
+                evaluation += words
+                sources += [key] * len(words)
+    return HeldOut(Lexicon.from_texts(train_texts, "held-out-train"), evaluation, train_texts, sources)
+
+
+def load_dev(corpus: Path = CORPUS, every: int = 5) -> HeldOut:
+    """A development split inside the training texts only (for tuning weights without
+    looking at the held-out text): every 5th training chunk is evaluated, the rest trains."""
+    data = load(corpus)
+    chunks = [chunk for text in data.train_texts for chunk in _raw_paragraphs(text)]
+    train = [chunk for index, chunk in enumerate(chunks) if index % every]
+    evaluation: list[list[str]] = []
+    for index, chunk in enumerate(chunks):
+        if index % every == 0:
+            evaluation += paragraph_words(chunk)
+    return HeldOut(Lexicon.from_texts(train, "dev-train"), evaluation, train, ["dev"] * len(evaluation))
 
 
 def _raw_paragraphs(text: str) -> list[str]:
@@ -57,12 +77,38 @@ def oov_rate(paragraphs: list[list[str]], lexicon: Lexicon) -> float:
     return unknown / max(1, len(tokens))
 
 
-def evaluate(data: HeldOut, seed: int = 1, limit: int | None = None, repairer: SyllableRepairer | None = None) -> Score:
-    repairer = repairer or SyllableRepairer(data.lexicon)
+def make_repairer(data: HeldOut, **options: object) -> SyllableRepairer:
+    """A repairer whose every learned part comes from the training texts only."""
+    return SyllableRepairer(data.lexicon, clitics=CliticModel.learn(data.train_texts), **options)
+
+
+def evaluate(
+    data: HeldOut,
+    seed: int = 1,
+    limit: int | None = None,
+    repairer: SyllableRepairer | None = None,
+    document: bool = False,
+    **options: object,
+) -> Score:
+    """Word accuracy over the evaluation paragraphs (the first `limit` of them).
+
+    With `document`, each source text (003, the 001 blocks, the 002 blocks) is repaired the way
+    the pipeline repairs a PDF: by a repairer that also sees that document's own (split) text.
+    """
+    paragraphs = data.paragraphs[:limit]
+    splits = [split_text(words, seed=seed + index) for index, words in enumerate(paragraphs)]
+    repairers: dict[str, SyllableRepairer] = {}
+    if document:
+        clitics = CliticModel.learn(data.train_texts)
+        for source in sorted(set(data.sources[:len(paragraphs)])):
+            text = "\n\n".join(split.raw for split, key in zip(splits, data.sources) if key == source)
+            repairers[source] = SyllableRepairer(data.lexicon, document_text=text, clitics=clitics, **options)
+    else:
+        repairer = repairer or make_repairer(data, **options)
     total = Score()
-    for index, words in enumerate(data.paragraphs[:limit]):
-        split = split_text(words, seed=seed + index)
-        total.add(score_spans(split.pieces, split.spans, repairer.segment(split.pieces)))
+    for split, source in zip(splits, data.sources):
+        chosen = repairers.get(source, repairer) if document else repairer
+        total.add(score_spans(split.pieces, split.spans, chosen.segment(split.pieces)))
     return total
 
 
@@ -72,15 +118,19 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=25)
     args = parser.parse_args()
     data = load()
+    limit = 60 if args.quick else None
     started = time.perf_counter()
-    repairer = SyllableRepairer(data.lexicon)
-    result = evaluate(data, limit=60 if args.quick else None, repairer=repairer)
+    repairer = make_repairer(data)
+    result = evaluate(data, limit=limit, repairer=repairer)
     elapsed = time.perf_counter() - started
+    with_document = evaluate(data, limit=limit, document=True)
     print(repairer.method_description)
     print(f"training lexicon: {len(data.lexicon)} forms; evaluation: {result.total} words, "
           f"OOV rate {oov_rate(data.paragraphs, data.lexicon):.1%}")
     print(f"word accuracy: {result.accuracy:.2%} ({result.total - result.correct} errors) in {elapsed:.1f}s")
-    counts = Counter(result.errors)
+    print(f"with each source's own split text as document evidence: {with_document.accuracy:.2%} "
+          f"({with_document.total - with_document.correct} errors)")
+    counts = Counter(with_document.errors)
     for (truth, predicted), _ in counts.most_common(args.errors):
         print(f"  {truth!r:45} -> {predicted!r}")
 

@@ -6,6 +6,7 @@ Exit codes: 0 all documents ok, 1 some documents failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 from . import __version__
 from .errors import ExitCode, KzError
 from .export import EXPORT_FORMATS
-from .pipeline import ALL_FORMATS, ConvertOptions, DocumentResult, convert_batch
+from .pipeline import ALL_FORMATS, ConvertOptions, convert_batch
+from .progress import make_reporter
 
 EPILOG = "Exit codes: 0 all documents converted/valid, 1 some documents failed, 2 usage error."
 
@@ -24,6 +26,16 @@ def _formats(value: str, allowed: Sequence[str]) -> tuple[str, ...]:
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"choose from {','.join(allowed)} (got {value!r})")
     return chosen
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1 (got {value!r})")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--formats", type=lambda v: _formats(v, ALL_FORMATS), default=ALL_FORMATS,
                          help="comma-separated subset of tei,epub,docx,pdf (default: all)")
     convert.add_argument("--embed-font", action="store_true", help="embed the PDF edition's font in the EPUB")
+    convert.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                         help="documents converted in parallel (default: all cores); outputs do not depend on it")
+    convert.add_argument("--force", action="store_true",
+                         help="convert every document again, even those unchanged since the last run")
+    output_mode = convert.add_mutually_exclusive_group()
+    output_mode.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    output_mode.add_argument("--log-json", action="store_true",
+                             help="one JSON object per document on stderr (and a final summary object), for scripts")
 
     validate = commands.add_parser(
         "validate", help="validate TEI files against schemas/tei.rng", epilog=EPILOG,
@@ -81,29 +101,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.SOME_FAILED
 
 
-def _report(result: DocumentResult) -> None:
-    if result.ok:
-        formats = ",".join(result.outputs)
-        print(f"ok      {result.source} → {formats}")
-        for warning in result.warnings:
-            print(f"warning {result.source}: {warning}", file=sys.stderr)
-    else:
-        print(f"FAILED  {result.source}: {result.error}", file=sys.stderr)
-
-
 def _convert(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"kzarchive: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return ExitCode.USAGE
-    options = ConvertOptions(output_dir=args.output, formats=args.formats, embed_font=args.embed_font)
-    results = convert_batch(args.paths, options, on_result=_report)
+    options = ConvertOptions(output_dir=args.output, formats=args.formats, embed_font=args.embed_font,
+                             jobs=args.jobs, force=args.force)
+    reporter = make_reporter(quiet=args.quiet, log_json=args.log_json)
+    try:
+        with reporter:
+            results = convert_batch(args.paths, options, on_result=reporter.in_order,
+                                    on_complete=reporter.completed, on_start=reporter.start)
+    except KzError as exc:  # the output folder is busy or cannot be created
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as exc:
+        print(f"kzarchive: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
     if not results:
         print("kzarchive: no .txt sources found", file=sys.stderr)
         return ExitCode.USAGE
-    failed = sum(1 for r in results if not r.ok)
-    print(f"{len(results) - failed} converted, {failed} failed")
-    return ExitCode.SOME_FAILED if failed else ExitCode.OK
+    reporter.summary(results, args.output)
+    return ExitCode.SOME_FAILED if any(not r.ok for r in results) else ExitCode.OK
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,15 +1,34 @@
-"""Atomic, reproducible file output: write to a temporary file beside the target, then rename."""
+"""Atomic, reproducible file output: write to a temporary file beside the target, then rename.
+
+Temporary files are hidden (`.NAME.XXXX.part`; the exporters use `.NAME.XXXX.tmp`) and never carry
+a final name, so a run killed at any moment leaves only complete outputs under final names; the next
+run removes the leftovers (`remove_stale_temporaries`) while it holds the folder's lock.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from .errors import KzError
+
+LOCK_NAME = ".kzarchive.lock"
+# `.NAME.RANDOM.part` (fsutil) and `.NAME.RANDOM.tmp` (exporters), as made by tempfile.mkstemp.
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(?:part|tmp)$")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
@@ -23,7 +42,45 @@ def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporaries a killed run left behind (call only while holding the folder lock)."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        if _TEMPORARY.match(entry.name) and entry.is_file():
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+class FolderBusy(KzError):
+    """Another kzarchive run is writing into the same output folder."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock on the output folder for the duration of a batch; released by the
+    kernel when the process dies, so a killed run never blocks the next one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusy(f"another kzarchive run is writing into {folder}") from None
+        yield
+    finally:
+        os.close(handle)

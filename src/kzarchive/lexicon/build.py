@@ -1,9 +1,13 @@
-"""Regenerate the shipped word-form list from the clean corpus texts.
+"""Regenerate the shipped word-form list and clitic model from the clean corpus texts.
 
     python -m kzarchive.lexicon.build [--corpus DIR] [--out FILE]
 
 Clean sources are 000-003 (normal Kazakh text); 004 is syllable-split and is left out
 (its unsplit words are used at run time as document evidence instead).
+
+Outputs: `data/kk_wordforms.tsv` (word form, count) and `data/kk_clitics.tsv` (feature,
+weight of the logistic model that attaches or detaches мен/да/ма… pieces, see
+`segment.CliticModel`).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from .segment import CLITIC_DATA_FILE, CliticModel
 from .wordlist import Lexicon
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 CLEAN_PREFIXES = ("000_", "001_", "002_", "003_")
 DATA_FILE = Path(__file__).with_name("data") / "kk_wordforms.tsv"
+CLITIC_FILE = Path(__file__).with_name("data") / CLITIC_DATA_FILE
 MAX_BYTES = 2_000_000
 
 
@@ -51,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(lexicon.dump(), encoding="utf-8")
     print(f"{args.out}: {len(lexicon)} word forms from {len(sources)} texts")
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sources]
+    clitics = CliticModel.learn(texts)
+    clitic_out = args.out.with_name(CLITIC_FILE.name)
+    clitic_out.write_text(clitics.dump(), encoding="utf-8")
+    print(f"{clitic_out}: {len(clitics.weights)} clitic-model weights")
     return 0
 
 

@@ -10,7 +10,8 @@ all ways of grouping consecutive pieces into words. A word's score is the log of
 * word shape: a letter n-gram model of Kazakh word forms (fragments like "ле", "мем"
   begin or end improbably), nudged up a little when hunspell-kk accepts the form;
 
-plus a constant per-word cost. Pieces that cannot be inside a word (acronyms, numbers,
+plus a constant per-word cost. A logistic clitic model then re-decides each мен/да/ма…
+piece: case ending of the word before or a word of its own (`CliticModel`). Pieces that cannot be inside a word (acronyms, numbers,
 Latin, a piece ending in punctuation that is not the last, a capital letter that is not
 the first) bound the search.
 """
@@ -23,10 +24,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS, is_cyrillic_letter
 from .hunspell import HunspellChecker, load_kazakh_hunspell
-from .suffixes import MAX_ENDING, EndingModel, ending_agrees
+from .suffixes import MAX_ENDING, EndingModel, ending_agrees, harmony
+from .syllabify import syllabify
 from .wordlist import Lexicon, clean_word_forms
 
 MAX_PIECES_PER_WORD = 9
@@ -46,6 +49,7 @@ class Weights:
     hunspell_min_len: int = 5  # hunspell-kk accepts fragments ("ор", "лық"): ignore it below this
     one_syllable_cost: float = 4.0  # an unattested one-syllable form is nearly always a fragment
     document: float = 3.0  # weight of one unsplit occurrence in the document itself
+    clitic_words: float = 0.3  # share of the word model in the clitic attach/detach decision
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -237,7 +241,10 @@ def _shared_ending_model(lexicon: Lexicon) -> EndingModel:
 
 # --------------------------------------------------------------------------- segmentation
 def viterbi_spans(
-    pieces: Sequence[str], model: WordModel, cohesion: "PieceCohesion | None" = None
+    pieces: Sequence[str],
+    model: WordModel,
+    cohesion: "PieceCohesion | None" = None,
+    clitics: "CliticModel | None" = None,
 ) -> list[tuple[int, int]]:
     parsed = [parse_piece(token) for token in pieces]
     size = len(parsed)
@@ -267,7 +274,73 @@ def viterbi_spans(
     while end > 0:
         spans.append((back[end], end))
         end = back[end]
+    if clitics:
+        return _fix_instrumental(parsed, _fix_clitics(parsed, spans[::-1], clitics, model))
     return _fix_coordination(parsed, spans[::-1])
+
+
+def _fix_clitics(
+    parsed: Sequence[Piece], spans: list[tuple[int, int]], clitics: "CliticModel", model: WordModel
+) -> list[tuple[int, int]]:
+    """Attach or detach мен/да/ма… pieces by the clitic model, which sees the words around
+    them (a unigram word model cannot tell "мүддесі мен" from "мүддесімен")."""
+    fixed = list(spans)
+    weight = model.weights.clitic_words
+    index = 0
+    while index < len(fixed):
+        start, end = fixed[index]
+        last = parsed[end - 1]
+        clitic = last.core.casefold()
+        if clitic in CLITICS and not last.lead:
+            following = _span_core(parsed, fixed[index + 1]) if index + 1 < len(fixed) else ""
+            if end - start >= 2:
+                left = _span_core(parsed, (start, end - 1))
+                before = _span_core(parsed, fixed[index - 1]) if index and parsed[start - 1].can_precede else ""
+                z = clitics.log_odds(left, clitic, last.trail, following, before)
+                if weight:
+                    z += weight * _join_gain(model, left, clitic)
+                if z < 0:
+                    fixed[index:index + 1] = [(start, end - 1), (end - 1, end)]
+                    index += 2
+                    continue
+            elif index and parsed[start - 1].can_precede and last.can_continue:
+                previous = fixed[index - 1]
+                left = _span_core(parsed, previous)
+                before = _span_core(parsed, fixed[index - 2]) if index >= 2 and parsed[previous[0] - 1].can_precede else ""
+                if not _suffix_fits(left, clitic):
+                    index += 1
+                    continue
+                z = clitics.log_odds(left, clitic, last.trail, following, before)
+                if weight:
+                    z += weight * _join_gain(model, left, clitic)
+                if z > 0:
+                    fixed[index - 1:index + 1] = [(previous[0], end)]
+                    continue
+        index += 1
+    return fixed
+
+
+def _suffix_fits(left: str, clitic: str) -> bool:
+    """Could `clitic` be a suffix of `left`: consonant assimilation and vowel harmony
+    ("шахталарын" + "де" cannot be one word)."""
+    left = left.casefold()
+    if not left or not ending_agrees(left, clitic):
+        return False
+    if clitic in _COMITATIVE:
+        return True  # -мен/-бен/-пен have no back-vowel variant
+    stem_harmony = harmony(left)
+    return stem_harmony == "x" or stem_harmony == harmony(clitic)
+
+
+def _join_gain(model: WordModel, left: str, clitic: str) -> float:
+    """Word-model score of "left+clitic" as one word minus that of the two words."""
+    left = left.casefold()
+    word_cost = model.weights.word_cost
+    return model.log_prob(left + clitic) - model.log_prob(left) - model.log_prob(clitic) - word_cost
+
+
+def _span_core(parsed: Sequence[Piece], span: tuple[int, int]) -> str:
+    return "".join(piece.core for piece in parsed[span[0]:span[1]])
 
 
 # Postpositions that govern the instrumental: "X-мен байланысты", "X-пен бірге".
@@ -297,6 +370,23 @@ def _fix_coordination(parsed: Sequence[Piece], spans: list[tuple[int, int]]) -> 
                 fixed[index - 1] = (previous[0], end)
                 del fixed[index]
                 break
+    return fixed
+
+
+def _fix_instrumental(parsed: Sequence[Piece], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A lone мен/бен/пен right before a postposition that governs the instrumental is the
+    case ending of the word before: "қауіпсіздігімен тікелей байланысты"."""
+    fixed = list(spans)
+    for index in range(1, len(fixed) - 1):
+        start, end = fixed[index]
+        if end - start != 1 or _span_form(parsed, (start, end)) not in _COMITATIVE:
+            continue
+        words_after = {_span_form(parsed, span) for span in fixed[index + 1:index + 3]}
+        previous = fixed[index - 1]
+        if words_after & _INSTRUMENTAL_HEADS and parsed[previous[1] - 1].can_precede \
+                and parsed[start].can_continue:
+            fixed[index - 1:index + 1] = [(previous[0], end)]
+            break
     return fixed
 
 
@@ -334,6 +424,151 @@ def _span_score(form: str, last: Piece, count: int, first: Piece, model: WordMod
     if count == 1 and not first.joinable:
         return model.weights.word_cost  # an acronym, number or Latin word: always its own word
     return model.weights.word_cost + model.log_prob(form)
+
+
+# --------------------------------------------------------------------------- clitics
+# Pieces that are either a word of their own (conjunction мен/бен/пен "and", particle
+# да/де/та/те "also", question particle ма/ме/ба/бе/па/пе) or a case ending of the word
+# before (instrumental -мен, locative -да): "мүддесі мен" ↔ "мүддесімен".
+CLITICS = frozenset("мен бен пен да де та те ма ме ба бе па пе ше ша".split())
+_CLITIC_GROUP = {c: g for g, cs in (("M", "мен бен пен"), ("D", "да де та те"), ("Q", "ма ме ба бе па пе"),
+                                     ("S", "ше ша")) for c in cs.split()}
+_HYPHEN_BREAK_RE = re.compile(r"(\w)-[ \t]*\n\s*(\w)")
+
+
+def _clitic_features(left: str, clitic: str, trail: str, following: str, before: str) -> list[str]:
+    """Features of the choice "left+clitic" (one word) vs "left clitic" (two words).
+    `left`, `following` and `before` are word forms as written (case kept for the capital test)."""
+    group = _CLITIC_GROUP[clitic]
+    low = left.casefold()
+    nxt = following.casefold()
+    feats = [f"c={clitic}", f"g={group}"]
+    for size in (1, 2, 3, 4):
+        if len(low) >= size:
+            feats.append(f"{group}|l{size}={low[-size:]}")
+    feats.append(f"{clitic}|L={low}")
+    feats.append(f"{group}|cap={left[:1].isupper()}")
+    feats.append(f"{group}|llen={min(len(low), 12) // 3}")
+    if trail:
+        feats.append(f"{group}|trail={trail[:1]}")
+        nxt = "<punct>"
+    feats.append(f"{group}|N={nxt}")
+    if len(nxt) >= 4 and nxt != "<punct>":
+        feats.append(f"{group}|n3={nxt[-3:]}")
+        feats.append(f"{group}|nf2={nxt[:2]}")
+    if len(low) >= 5 and len(nxt) >= 5 and low[-3:] == nxt[-3:]:
+        feats.append(f"{group}|parallel")
+    if len(nxt) >= 3 and nxt != "<punct>":
+        feats.append(f"{group}|l1n1={low[-1:]}{nxt[-1:]}")
+    if nxt in _INSTRUMENTAL_HEADS:
+        feats.append(f"{group}|head")
+    if before:
+        feats.append(f"{group}|P={before.casefold()}")
+    return feats
+
+
+class CliticModel:
+    """Logistic model of P(clitic piece is part of the word before | both words, next word),
+    learned from clean text: every standalone мен/да/… after a word is a "detached" example,
+    every word whose last syllable spells one (ұйымымен, бағдарламада) an "attached" one."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = weights or {}
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def log_odds(self, left: str, clitic: str, trail: str = "", following: str = "", before: str = "") -> float:
+        """log P(attached) / P(detached)."""
+        weights = self.weights
+        return sum(weights.get(f, 0.0) for f in _clitic_features(left, clitic, trail, following, before))
+
+    # ------------------------------------------------------------------ learning
+    @staticmethod
+    def events(text: str) -> Iterable[tuple[list[str], int]]:
+        text = _HYPHEN_BREAK_RE.sub(r"\1\2", text)
+        tokens = [parse_piece(token) for token in text.split()]
+        for index, token in enumerate(tokens):
+            if not token.joinable or "-" in token.core:
+                continue
+            following = tokens[index + 1].core if index + 1 < len(tokens) else ""
+            low = token.core.casefold()
+            if low in CLITICS:
+                if index == 0 or token.lead:
+                    continue
+                left = tokens[index - 1]
+                if not left.joinable or left.trail or "-" in left.core or len(left.core) < 2:
+                    continue
+                before = tokens[index - 2] if index >= 2 else None
+                before_form = before.core if before and before.joinable and not before.trail else ""
+                yield _clitic_features(left.core, low, token.trail, following, before_form), 0
+                continue
+            for clitic in (low[-3:], low[-2:]):
+                if clitic not in CLITICS or len(low) - len(clitic) < 2:
+                    continue
+                if syllabify(low)[-1] != clitic:
+                    continue
+                before = tokens[index - 1] if index else None
+                before_form = before.core if before and before.joinable and not before.trail else ""
+                left = token.core[: len(token.core) - len(clitic)]
+                yield _clitic_features(left, clitic, token.trail, following, before_form), 1
+                break
+
+    @classmethod
+    def learn(cls, texts: Iterable[str], epochs: int = 8, rate: float = 0.2, l2: float = 1e-4) -> "CliticModel":
+        data = [event for text in texts for event in cls.events(text)]
+        weights: dict[str, float] = defaultdict(float)
+        squares: dict[str, float] = defaultdict(lambda: 1e-8)
+        rng = _Lcg(17)
+        for _ in range(epochs):
+            rng.shuffle(data)
+            for feats, label in data:
+                z = sum(weights[f] for f in feats)
+                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+                gradient = p - label
+                for f in feats:
+                    g = gradient + l2 * weights[f]
+                    squares[f] += g * g
+                    weights[f] -= rate * g / math.sqrt(squares[f])
+        return cls({f: round(w, 4) for f, w in weights.items() if abs(w) >= 0.01})
+
+    def dump(self) -> str:
+        return "".join(f"{f}\t{w}\n" for f, w in sorted(self.weights.items()))
+
+    @classmethod
+    def from_tsv(cls, text: str) -> "CliticModel":
+        weights = {}
+        for row in text.splitlines():
+            feature, _, value = row.rpartition("\t")
+            if feature:
+                weights[feature] = float(value)
+        return cls(weights)
+
+    @classmethod
+    def default(cls) -> "CliticModel":
+        return _default_clitic_model()
+
+
+class _Lcg:
+    """A tiny deterministic shuffler (training must not depend on Python's random seed)."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed
+
+    def shuffle(self, items: list) -> None:
+        for index in range(len(items) - 1, 0, -1):
+            self.state = (self.state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+            other = (self.state >> 33) % (index + 1)
+            items[index], items[other] = items[other], items[index]
+
+
+CLITIC_DATA_FILE = "kk_clitics.tsv"
+
+
+@lru_cache(maxsize=1)
+def _default_clitic_model() -> CliticModel:
+    data = resources.files("kzarchive.lexicon").joinpath("data", CLITIC_DATA_FILE)
+    return CliticModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else CliticModel()
 
 
 # --------------------------------------------------------------------------- detection
@@ -376,9 +611,15 @@ def _default_model(document: Counter[str] | None) -> WordModel:
     return WordModel(Lexicon.default(), load_kazakh_hunspell(), document)
 
 
-def document_word_forms(text: str) -> Counter[str]:
-    """Word forms a document itself writes unsplit (lines that do not look syllable-split)."""
-    return Counter(clean_word_forms(text))
+def document_word_forms(text: str, lexicon: Lexicon | None = None) -> Counter[str]:
+    """Word forms a document itself writes unsplit: from its blocks that do not look
+    syllable-split as a whole (a short line inside a split paragraph is split too: "ді ды")."""
+    lexicon = lexicon if lexicon is not None else Lexicon.default()
+    forms: Counter[str] = Counter()
+    for block in re.split(r"\n\s*\n", text):
+        if _split_score(block.split(), lexicon) < SPLIT_THRESHOLD:
+            forms.update(clean_word_forms(block))
+    return forms
 
 
 class SyllableRepairer:
@@ -390,10 +631,14 @@ class SyllableRepairer:
         document_text: str | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
         use_hunspell: bool = True,
+        clitics: CliticModel | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        if clitics is None and self.lexicon is Lexicon.default():
+            clitics = CliticModel.default()  # learned from the same clean texts as the lexicon
+        self.clitics = clitics or None
         self.hunspell = load_kazakh_hunspell() if use_hunspell else None
-        document = document_word_forms(document_text) if document_text else Counter()
+        document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
         self.model = WordModel(self.lexicon, self.hunspell, document, weights)
         self.cohesion = PieceCohesion(document_text.split()) if document_text else None
         hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell"
@@ -401,11 +646,11 @@ class SyllableRepairer:
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
             f"plus this document's unsplit words, a Kazakh suffix-chain model and a letter n-gram "
-            f"model ({hunspell_note})."
+            f"model{', a clitic attach/detach model' if self.clitics else ''} ({hunspell_note})."
         )
 
     def segment(self, pieces: Sequence[str]) -> list[tuple[int, int]]:
-        return viterbi_spans(pieces, self.model, self.cohesion)
+        return viterbi_spans(pieces, self.model, self.cohesion, self.clitics)
 
     def split_score(self, pieces: Sequence[str]) -> float:
         return _split_score(pieces, self.lexicon)

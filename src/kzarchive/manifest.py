@@ -1,0 +1,231 @@
+"""output/manifest.json: what each run did to each document, and the memory of incremental runs.
+
+The manifest is the one output allowed to differ between two runs over the same sources (it holds
+timings and the run's start and end); every other output is byte-identical. While a batch runs,
+each finished document is appended to a journal (`.kzarchive-journal.jsonl`), so a run that is
+killed still lets the next one skip what was completed; the journal is folded into the manifest and
+removed when the batch ends.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata as package_metadata
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .fsutil import atomic_write_text, sha256_file
+
+if TYPE_CHECKING:
+    from .pipeline import ConvertOptions, DocumentResult, _Task
+
+MANIFEST_NAME = "manifest.json"
+REPORT_NAME = "report.html"
+JOURNAL_NAME = ".kzarchive-journal.jsonl"
+MANIFEST_VERSION = 1
+
+Entry = dict[str, Any]
+
+
+def document_entry(result: "DocumentResult") -> Entry:
+    return {
+        "source": result.source.as_posix(),
+        "source_name": result.source.name,
+        "source_sha256": result.sha256,
+        "source_size": result.source_size,
+        "encoding": result.encoding,
+        "stem": result.stem,
+        "title": result.title,
+        "status": result.status,
+        "failed_stage": result.failed_stage,
+        "error": result.error,
+        "key": result.key,
+        "chars": result.chars,
+        "page_breaks": result.page_breaks,
+        "pages": result.pages,
+        "outputs": {fmt: {"path": record.path.name, "sha256": record.sha256, "size": record.size}
+                    for fmt, record in result.records.items()},
+        "validation": result.validation,
+        "stats": result.stats,
+        "warnings": result.warnings,
+        "timings": result.timings,
+        "worker_peak_rss_kb": result.worker_peak_rss_kb,
+    }
+
+
+def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> "DocumentResult":
+    """A skipped document, described by what the run that converted it recorded."""
+    from .pipeline import DocumentResult, OutputRecord
+
+    records = {fmt: OutputRecord(output_dir / out["path"], out["sha256"], out["size"])
+               for fmt, out in entry.get("outputs", {}).items()}
+    return DocumentResult(
+        source, ok=True, status="skipped", outputs={fmt: r.path for fmt, r in records.items()}, records=records,
+        warnings=list(entry.get("warnings", [])), stats=dict(entry.get("stats", {})), sha256=entry["source_sha256"],
+        stem=entry["stem"], key=entry["key"], title=entry.get("title", ""), encoding=entry.get("encoding", ""),
+        source_size=entry.get("source_size", 0), chars=entry.get("chars", 0),
+        page_breaks=entry.get("page_breaks", 0), validation=dict(entry.get("validation", {})))
+
+
+# ------------------------------------------------------------------------------ incremental runs
+
+
+def load_previous(output_dir: Path) -> dict[str, Entry]:
+    """Entries of earlier runs by output stem: the manifest, then the journal of a run that did not
+    finish (later entries win). Unreadable files are ignored: the documents are simply redone."""
+    entries: dict[str, Entry] = {}
+    try:
+        manifest = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        for entry in manifest.get("documents", []):
+            entries[entry["stem"]] = entry
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    for entry in _journal_entries(output_dir / JOURNAL_NAME):
+        entries[entry["stem"]] = entry
+    return entries
+
+
+def _journal_entries(path: Path) -> list[Entry]:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:  # the last line of a killed run may be cut short
+            continue
+        if isinstance(entry, dict) and "stem" in entry:
+            entries.append(entry)
+    return entries
+
+
+def find_unchanged(tasks: list["_Task"], previous: dict[str, Entry],
+                   options: "ConvertOptions") -> dict[int, "DocumentResult"]:
+    """Documents whose source, catalog entry, options and kzarchive version are those of a successful
+    earlier conversion, and whose outputs are all still there with the bytes recorded then."""
+    from .pipeline import document_key
+
+    unchanged = {}
+    for task in tasks:
+        entry = previous.get(task.stem)
+        if not entry or entry.get("status") not in ("ok", "skipped"):
+            continue
+        try:
+            source_sha = sha256_file(task.source)
+        except OSError:
+            continue
+        key = document_key(source_sha, task.source.name, task.stem, task.entry, options)
+        if entry.get("key") == key and _outputs_intact(entry, options):
+            unchanged[task.index] = result_from_entry(entry, task.source, options.output_dir)
+    return unchanged
+
+
+def _outputs_intact(entry: Entry, options: "ConvertOptions") -> bool:
+    outputs = entry.get("outputs", {})
+    if set(outputs) != set(options.formats):
+        return False
+    for out in outputs.values():
+        path = options.output_dir / out["path"]
+        try:
+            if path.stat().st_size != out["size"] or sha256_file(path) != out["sha256"]:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+class Journal:
+    """Append-only record of finished documents, one JSON object per line."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.path = output_dir / JOURNAL_NAME
+        self.handle = None
+
+    def __enter__(self) -> "Journal":
+        self.handle = self.path.open("a", encoding="utf-8")
+        return self
+
+    def append(self, result: "DocumentResult", output_dir: Path) -> None:
+        assert self.handle is not None
+        self.handle.write(json.dumps(document_entry(result), ensure_ascii=False) + "\n")
+        self.handle.flush()  # in the kernel's hands: survives the process being killed
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        assert self.handle is not None
+        self.handle.close()
+        if kind is None:  # the manifest now holds everything the journal did
+            self.path.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------------ the files
+
+
+def build_manifest(results: list["DocumentResult"], options: "ConvertOptions", started: float) -> Entry:
+    documents = [document_entry(r) for r in results]
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": f"kzarchive {__version__}",
+        "options": {"formats": list(options.formats), "embed_font": options.embed_font, "force": options.force,
+                    "conversion_date": options.date},
+        "versions": _versions(),
+        "schema": _schema_identity(),
+        "summary": summarise(results),
+        "run": {"started": _iso(started), "finished": _iso(time.time()),
+                "wall_seconds": round(time.time() - started, 3), "jobs": options.jobs,
+                "platform": platform.platform()},
+        "documents": documents,
+    }
+
+
+def summarise(results: list["DocumentResult"]) -> dict[str, int]:
+    return {
+        "documents": len(results),
+        "converted": sum(r.status == "ok" for r in results),
+        "skipped": sum(r.status == "skipped" for r in results),
+        "failed": sum(r.status == "failed" for r in results),
+        "pages": sum(r.pages for r in results),
+        "source_bytes": sum(r.source_size for r in results),
+    }
+
+
+def write_manifest(output_dir: Path, results: list["DocumentResult"], options: "ConvertOptions",
+                   started: float) -> Entry:
+    from .report import render_report
+
+    manifest = build_manifest(results, options, started)
+    atomic_write_text(output_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    atomic_write_text(output_dir / REPORT_NAME, render_report(manifest))
+    return manifest
+
+
+def _versions() -> dict[str, str]:
+    versions = {"kzarchive": __version__, "python": sys.version.split()[0]}
+    for package in ("lxml", "ebooklib", "python-docx", "typst", "spylls"):
+        try:
+            versions[package] = package_metadata.version(package)
+        except package_metadata.PackageNotFoundError:
+            versions[package] = ""
+    return versions
+
+
+def _schema_identity() -> dict[str, str]:
+    from .tei.validate import project_schema_path
+
+    path = project_schema_path()
+    try:
+        return {"name": path.name, "sha256": sha256_file(path)}
+    except OSError:
+        return {"name": path.name, "sha256": ""}
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat(timespec="seconds")
