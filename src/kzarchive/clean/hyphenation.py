@@ -16,12 +16,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from ..lexicon.hunspell import HunspellChecker, load_kazakh_hunspell
 from ..lexicon.wordlist import Lexicon, clean_word_forms
-
-HUNSPELL_PATHS = (Path("/usr/share/hunspell/kk_KZ"), Path("/usr/share/myspell/kk_KZ"))
 
 # Punctuation that may open a token ("«Ор-").
 _LEADING_PUNCT = "«\"'“„‘([{<"
@@ -90,19 +88,9 @@ def _dash(reason: str, confidence: float) -> HyphenDecision:
 
 
 @lru_cache(maxsize=1)
-def load_hunspell() -> Any | None:
-    """hunspell-kk through spylls, or None when either is missing."""
-    try:
-        from spylls.hunspell import Dictionary
-    except ImportError:
-        return None
-    for base in HUNSPELL_PATHS:
-        if base.with_suffix(".aff").is_file() and base.with_suffix(".dic").is_file():
-            try:
-                return Dictionary.from_files(str(base))
-            except Exception:  # a broken dictionary must not stop cleaning
-                return None
-    return None
+def load_hunspell() -> HunspellChecker | None:
+    """hunspell-kk through spylls (one shared instance per process), or None when missing."""
+    return load_kazakh_hunspell()
 
 
 class FormIndex:
@@ -320,10 +308,7 @@ class HyphenResolver:
     def _spelled(self, word: str) -> bool:
         if self.speller is None:
             return False
-        try:
-            return bool(self.speller.lookup(word))
-        except Exception:  # spylls can trip over unusual characters
-            return False
+        return self.speller.lookup(word)
 
     def _is_word(self, word: str) -> bool:
         folded = word.casefold()

@@ -224,10 +224,20 @@ def furniture_inlines(furniture: list[Line]) -> list[Inline]:
 
 
 def merge_text(inlines: list[Inline]) -> list[Inline]:
+    """Adjacent text nodes as one; empty ones dropped. Linear: runs are joined once."""
     merged: list[Inline] = []
+    run: list[str] = []
     for node in inlines:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            merged.append(node)
+        if isinstance(node, Text):
+            run.append(node.text)
+            continue
+        if run:
+            text = "".join(run)
+            if text:
+                merged.append(Text(text))
+            run = []
+        merged.append(node)
+    text = "".join(run)
+    if text:
+        merged.append(Text(text))
     return merged

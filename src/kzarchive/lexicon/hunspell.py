@@ -23,6 +23,18 @@ class HunspellChecker:
         self.name = f"hunspell {Path(path).name}"
         self._cache: dict[str, bool] = {}
 
+    def lookup(self, word: str) -> bool:
+        """Exact, case-sensitive lookup, cached (hyphen decisions ask the same pairs often)."""
+        key = "\0" + word
+        known = self._cache.get(key)
+        if known is None:
+            try:
+                known = bool(self._dictionary.lookup(word))
+            except Exception:  # spylls can trip over odd input; treat as unknown
+                known = False
+            self._cache[key] = known
+        return known
+
     def accepts(self, word: str) -> bool:
         known = self._cache.get(word)
         if known is None:

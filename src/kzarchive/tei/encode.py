@@ -13,7 +13,7 @@ from ..model import (
     BiblList, Block, Choice, Division, FormeWork, Foreign, Inline, LineBreak, ListItem, ListNode, Node, Note, NoteRef,
     PageBreak, Quote, Ref, StructuredDocument, Text,
 )
-from . import NSMAP, TEI_NS, XML_ID, XML_LANG, tei
+from . import TEI_NS, XML_ID, XML_LANG, tei
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
