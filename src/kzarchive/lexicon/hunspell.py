@@ -15,13 +15,23 @@ DICT_NAME = "kk_KZ"
 
 
 class HunspellChecker:
-    """Case-insensitive membership test with a cache (spylls lookups are pure Python)."""
+    """Case-insensitive membership test with a cache (spylls lookups are pure Python).
 
-    def __init__(self, dictionary: object, path: str) -> None:
-        self._dictionary = dictionary
+    The dictionary is read on the first lookup (about a second with spylls), so a document
+    that never needs hunspell's opinion never pays for it.
+    """
+
+    def __init__(self, dictionary: object | None, path: str) -> None:
+        self._loaded = dictionary
         self.path = path
         self.name = f"hunspell {Path(path).name}"
         self._cache: dict[str, bool] = {}
+
+    @property
+    def _dictionary(self) -> object:
+        if self._loaded is None:
+            self._loaded = _read_dictionary(self.path)
+        return self._loaded
 
     def lookup(self, word: str) -> bool:
         """Exact, case-sensitive lookup, cached (hyphen decisions ask the same pairs often)."""
@@ -68,10 +78,23 @@ def load_kazakh_hunspell() -> HunspellChecker | None:
     if stem is None:
         return None
     try:
-        from spylls.hunspell import Dictionary
+        import spylls.hunspell  # noqa: F401 - only checking that it is installed
     except ImportError:
         return None
+    return HunspellChecker(None, stem)
+
+
+class _Unreadable:
+    """Stands in for a dictionary that failed to load: knows no word."""
+
+    def lookup(self, word: str) -> bool:
+        return False
+
+
+def _read_dictionary(stem: str) -> object:
+    from spylls.hunspell import Dictionary
+
     try:
-        return HunspellChecker(Dictionary.from_files(stem), stem)
+        return Dictionary.from_files(stem)
     except Exception:  # a broken dictionary file must not break the pipeline
-        return None
+        return _Unreadable()
