@@ -352,8 +352,10 @@ def test_non_tei_xml_and_unwritable_target_raise_export_error(tmp_path: Path) ->
     other.write_text("<html><body/></html>", encoding="utf-8")
     with pytest.raises(ExportError, match="not a TEI document"):
         export_docx(other, tmp_path / "out.docx")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(ExportError):
-        export_docx(FIXTURE, tmp_path / "missing-folder" / "out.docx")
+        export_docx(FIXTURE, blocker / "out.docx")
 
 
 def test_existing_output_is_replaced(tmp_path: Path) -> None:

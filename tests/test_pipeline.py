@@ -13,7 +13,7 @@ from kzarchive.cli import main
 from kzarchive.tei import TEI_NS, XML_LANG
 from kzarchive.tei.validate import load_schema
 
-from .conftest import SAMPLES, sample
+from .conftest import sample
 
 NS = {"t": TEI_NS}
 
@@ -107,6 +107,7 @@ def test_control_characters_never_reach_the_tei(tmp_path) -> None:
     assert main(["convert", str(source), "-o", str(tmp_path), "--formats", "tei"]) == 0
     text = (tmp_path / "controls.tei.xml").read_text(encoding="utf-8")
     assert "Тәуелсіз мемлекет құрылды." in text
+    assert "2 control characters that XML cannot hold removed" in text  # recorded in the header
 
 
 def test_cli_usage_errors_exit_2(tmp_path, capsys) -> None:
@@ -141,5 +142,33 @@ def test_validate_refuses_entities_and_malformed_xml(tmp_path, capsys) -> None:
     assert "root:" not in err and "DOCTYPE" in err and "not well-formed" in err
 
 
-def test_samples_are_the_shared_corpus() -> None:
-    assert [p.name[:3] for p in SAMPLES] == ["000", "001", "002", "003", "004"]
+
+def test_export_keeps_dotted_names_apart(tmp_path, converted_tei) -> None:
+    tei = converted_tei["003"].outputs["tei"]
+    for version in ("v1", "v2"):
+        shutil.copy(tei, tmp_path / f"article.{version}.tei.xml")
+    out = tmp_path / "out"
+    code = main(["export", str(tmp_path / "article.v1.tei.xml"), str(tmp_path / "article.v2.tei.xml"),
+                 "--to", "docx", "-o", str(out)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["article.v1.docx", "article.v2.docx"]
+
+
+def test_unreadable_catalog_is_a_usage_error_not_a_traceback(tmp_path, capsys) -> None:
+    shutil.copy(sample("003"), tmp_path / sample("003").name)
+    (tmp_path / "catalog.csv").write_bytes("file,title\n003.txt,Қазақстан тарихы\n".encode("cp1251", errors="replace") + b"\xff\xfe")
+    assert main(["convert", str(tmp_path), "-o", str(tmp_path / "out"), "--formats", "tei"]) == 2
+    err = capsys.readouterr().err
+    assert "catalog.csv" in err and "UTF-8" in err and "Traceback" not in err
+
+
+def test_a_failed_document_leaves_no_stale_outputs(tmp_path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    shutil.copy(sample("003"), source / "doc.txt")
+    out = tmp_path / "out"
+    assert main(["convert", str(source), "-o", str(out), "--formats", "tei,docx"]) == 0
+    assert (out / "doc.tei.xml").exists() and (out / "doc.docx").exists()
+    (source / "doc.txt").write_bytes(b"")  # the source is replaced by something unreadable
+    assert main(["convert", str(source), "-o", str(out), "--formats", "tei,docx"]) == 1
+    assert not (out / "doc.tei.xml").exists() and not (out / "doc.docx").exists()

@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated subset of epub,docx,pdf (default: all)")
     export.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
     export.add_argument("--embed-font", action="store_true", help="embed the PDF edition's font in the EPUB")
+    export.add_argument("--schema", type=Path, default=None,
+                        help="validate against another RELAX NG schema before exporting (e.g. tei_all.rng, "
+                             "for a TEI enriched by hand beyond what kzarchive emits)")
     return parser
 
 
@@ -113,7 +116,7 @@ def _convert(args: argparse.Namespace) -> int:
         with reporter:
             results = convert_batch(args.paths, options, on_result=reporter.in_order,
                                     on_complete=reporter.completed, on_start=reporter.start)
-    except KzError as exc:  # the output folder is busy or cannot be created
+    except KzError as exc:  # the output folder is busy or cannot be created, or the catalog is unreadable
         print(f"kzarchive: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     except OSError as exc:
@@ -153,15 +156,20 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from .export import export_format
-    from .pipeline import safe_stem
+    from .pipeline import safe_name
     from .tei.parse import parse_tei_file
-    from .tei.validate import validate_tree
+    from .tei.validate import load_schema, validate_tree
 
+    try:
+        schema = load_schema(args.schema.resolve() if args.schema else None)
+    except KzError as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
     failed = 0
     for path in args.files:
-        stem = safe_stem(Path(path.name.removesuffix(".xml").removesuffix(".tei")))
+        stem = safe_name(path.name.removesuffix(".xml").removesuffix(".tei"))
         try:
-            issues = validate_tree(parse_tei_file(path))
+            issues = validate_tree(parse_tei_file(path), schema)
             if issues:
                 raise KzError(f"not valid TEI, not exported: {issues[0].format(str(path))}")
             for fmt in args.to:

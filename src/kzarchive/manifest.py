@@ -1,7 +1,8 @@
 """output/manifest.json: what each run did to each document, and the memory of incremental runs.
 
-The manifest is the one output allowed to differ between two runs over the same sources (it holds
-timings and the run's start and end); every other output is byte-identical. While a batch runs,
+The manifest and the report are the outputs allowed to differ between two runs over the same
+sources (the manifest holds timings and the run's start and end; both say which documents were
+converted and which skipped); the TEI masters and the editions are byte-identical. While a batch runs,
 each finished document is appended to a journal (`.kzarchive-journal.jsonl`), so a run that is
 killed still lets the next one skip what was completed; the journal is folded into the manifest and
 removed when the batch ends.
@@ -82,6 +83,8 @@ def load_previous(output_dir: Path) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     try:
         manifest = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if manifest.get("manifest_version") != MANIFEST_VERSION:
+            raise ValueError("a manifest of another layout: redo its documents")
         for entry in manifest.get("documents", []):
             entries[entry["stem"]] = entry
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -123,8 +126,11 @@ def find_unchanged(tasks: list["_Task"], previous: dict[str, Entry],
         except OSError:
             continue
         key = document_key(source_sha, task.source.name, task.stem, task.entry, options)
-        if entry.get("key") == key and _outputs_intact(entry, options):
-            unchanged[task.index] = result_from_entry(entry, task.source, options.output_dir)
+        try:
+            if entry.get("key") == key and _outputs_intact(entry, options):
+                unchanged[task.index] = result_from_entry(entry, task.source, options.output_dir)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # a damaged entry: convert the document again
     return unchanged
 
 
@@ -153,7 +159,7 @@ class Journal:
         self.handle = self.path.open("a", encoding="utf-8")
         return self
 
-    def append(self, result: "DocumentResult", output_dir: Path) -> None:
+    def append(self, result: "DocumentResult") -> None:
         assert self.handle is not None
         self.handle.write(json.dumps(document_entry(result), ensure_ascii=False) + "\n")
         self.handle.flush()  # in the kernel's hands: survives the process being killed

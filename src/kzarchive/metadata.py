@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import RELEASE_DATE
+from .errors import InputError
 
+# Characters XML 1.0 cannot carry: a catalog value with one would make the TEI unwritable.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CATALOG_FIELDS = ("file", "title", "authors", "date", "publisher", "source", "language", "licence")
 
 
@@ -35,7 +39,6 @@ class SourceInfo:
     catalog: CatalogEntry
     conversion_date: str
     removed_controls: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def sha256_of(data: bytes) -> str:
@@ -51,25 +54,34 @@ def conversion_date() -> str:
 
 
 def load_catalog(folder: Path) -> dict[str, CatalogEntry]:
-    """input/catalog.csv: one row per source file; unknown fields left empty, never guessed."""
+    """input/catalog.csv: one row per source file; unknown fields left empty, never guessed.
+    A catalog that cannot be read is an InputError naming the file, not a traceback."""
     path = folder / "catalog.csv"
     if not path.is_file():
         return {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8; save the catalog as UTF-8 CSV") from None
+    except (csv.Error, OSError) as exc:
+        raise InputError(f"{path}: cannot be read as CSV: {exc}") from None
     entries: dict[str, CatalogEntry] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = (row.get("file") or "").strip()
-            if not name:
-                continue
-            authors = tuple(a.strip() for a in (row.get("authors") or "").split(";") if a.strip())
-            entries[name] = CatalogEntry(
-                file=name,
-                title=(row.get("title") or "").strip(),
-                authors=authors,
-                date=(row.get("date") or "").strip(),
-                publisher=(row.get("publisher") or "").strip(),
-                source=(row.get("source") or "").strip(),
-                language=(row.get("language") or "").strip(),
-                licence=(row.get("licence") or "").strip(),
-            )
+    for line_no, row in enumerate(rows, start=2):
+        values = {key: (value or "").strip() for key, value in row.items() if isinstance(key, str) and isinstance(value, str)}
+        if any(_FORBIDDEN_CHARS.search(v) for v in values.values()):
+            raise InputError(f"{path}:{line_no}: control characters in a catalog field")
+        name = values.get("file", "")
+        if not name:
+            continue
+        entries[name] = CatalogEntry(
+            file=name,
+            title=values.get("title", ""),
+            authors=tuple(a.strip() for a in values.get("authors", "").split(";") if a.strip()),
+            date=values.get("date", ""),
+            publisher=values.get("publisher", ""),
+            source=values.get("source", ""),
+            language=values.get("language", ""),
+            licence=values.get("licence", ""),
+        )
     return entries

@@ -150,7 +150,6 @@ class CleanDocument:
     facts: HeaderFacts
     stats: dict[str, int]
     steps: list[tuple[str, str]]       # (editorialDecl element, sentence) per cleaning step
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (what, text) kept out of the body
 
 
 @dataclass

@@ -29,6 +29,7 @@ from . import __version__
 from .clean import clean_text
 from .errors import KzError
 from .fsutil import atomic_write_bytes, sha256_file
+from .lexicon.hunspell import dictionary_identity
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .read import decode_bytes, read_source_bytes
 from .structure import structure_document
@@ -121,7 +122,12 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
 def safe_stem(path: Path) -> str:
     """An output name that cannot leave the output folder: NFC, only letters, digits, `_ . -`, no
     leading dot, at most MAX_STEM_BYTES of UTF-8. Clashes between sources are resolved by unique_stems."""
-    stem = unicodedata.normalize("NFC", path.stem)
+    return safe_name(path.stem)
+
+
+def safe_name(name: str) -> str:
+    """safe_stem for a name already stripped of its suffixes ("a.v1" from "a.v1.tei.xml")."""
+    stem = unicodedata.normalize("NFC", name)
     stem = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._-") or "document"
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1]
@@ -261,13 +267,6 @@ def _validate(tei_bytes: bytes, result: DocumentResult) -> None:
         raise KzError("TEI not valid against schemas/tei.rng: " + issues[0].format("tei"))
 
 
-def build_tei(text: str, info: SourceInfo, result: DocumentResult) -> etree._ElementTree:
-    cleaned = clean_text(text)
-    document = structure_document(cleaned)
-    result.stats = dict(cleaned.stats)
-    return encode_tei(document, info)
-
-
 def serialise_tei(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -295,7 +294,8 @@ def document_key(source_sha256: str, source_name: str, stem: str, entry: Catalog
     """Everything an output depends on besides the code: when the key and the kzarchive version are
     unchanged, converting again would give the same bytes."""
     parts = [__version__, source_sha256, source_name, stem, repr(entry),
-             ",".join(f for f in ALL_FORMATS if f in options.formats), f"embed_font={options.embed_font}", options.date]
+             ",".join(f for f in ALL_FORMATS if f in options.formats), f"embed_font={options.embed_font}", options.date,
+             f"hunspell={dictionary_identity()}"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -349,13 +349,26 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
 
             def finished(task: _Task, result: DocumentResult) -> None:
                 results[task.index] = result
-                journal.append(result, options.output_dir)
+                if not result.ok:
+                    remove_outputs_not_made(options.output_dir, task.stem, result)
+                journal.append(result)
                 _deliver(result, task.index, emit, on_complete)
 
             run_tasks(pending, options, finished)
             ordered = [results[t.index] for t in tasks]
             write_manifest(options.output_dir, ordered, options, started)
     return ordered
+
+
+OUTPUT_SUFFIXES = {"tei": ".tei.xml", "epub": ".epub", "docx": ".docx", "pdf": ".pdf"}
+
+
+def remove_outputs_not_made(output_dir: Path, stem: str, result: DocumentResult) -> None:
+    """A document that failed must not leave an earlier run's editions under its names: they would
+    not match the source any more, and the manifest no longer lists them."""
+    for fmt, suffix in OUTPUT_SUFFIXES.items():
+        if fmt not in result.outputs:
+            (output_dir / f"{stem}{suffix}").unlink(missing_ok=True)
 
 
 def _deliver(result: DocumentResult, index: int, emit: "_OrderedEmitter",

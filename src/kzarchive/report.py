@@ -1,8 +1,8 @@
 """output/report.html: one self-contained page (inline CSS, no scripts, no external resources) a
 librarian opens to see each document's status, cleaning statistics, validation and editions.
 
-It is made from the manifest but leaves out timings and clock times, so that two runs over the same
-sources give the same report byte for byte.
+It is made from the manifest but leaves out timings and clock times, so that two runs that convert
+the same sources give the same report byte for byte (a re-run that skips them says so).
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
 def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str, str]]:
     """(editorialDecl element, sentence) pairs describing what was done to this document."""
     return [
-        ("normalization", f"Unicode NFC; {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
+        ("normalization", f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
          f"{stats['invisible_marks']} soft hyphens and zero-width marks removed; typographic quotes kept."),
         ("normalization", f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
          "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),

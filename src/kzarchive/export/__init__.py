@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ExportError, KzError
+
 EXPORT_FORMATS = ("epub", "docx", "pdf")
 
 
 def export_format(fmt: str, tei_path: Path, out_path: Path, *, embed_font: bool = False) -> list[str]:
-    """Export one format; returns warnings. Exporters are imported on demand (typst and ebooklib
-    are only loaded when their edition is asked for)."""
+    """Export one format; returns warnings. Every failure is a KzError with one line of text: an
+    exporter's own ExportError/TeiError as it is, anything unexpected named as an internal error."""
+    try:
+        return _export(fmt, tei_path, out_path, embed_font=embed_font)
+    except KzError:
+        raise
+    except Exception as exc:  # a bug in an exporter must not become a traceback for the user
+        message = " ".join(str(exc).split())[:300]
+        raise ExportError(f"internal error in the {fmt} export: {type(exc).__name__}: {message}") from exc
+
+
+def _export(fmt: str, tei_path: Path, out_path: Path, *, embed_font: bool) -> list[str]:
+    """Exporters are imported on demand (typst and ebooklib load only when their edition is asked for)."""
     if fmt == "epub":
         from .epub import export_epub
 

@@ -8,9 +8,7 @@ reproducible zip output) is written here as OOXML directly.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -29,6 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from lxml import etree
 
+from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
 from ..tei import TEI_NS, XML_ID, XML_LANG, tei
 from ..tei.parse import parse_tei_file
@@ -247,7 +246,7 @@ def export_docx(tei_path: Path, out_path: Path, *, page_markers: bool = True) ->
     try:
         tree = parse_tei_file(tei_path)
         data = build_docx_bytes(tree, page_markers=page_markers)
-        _write_atomically(out_path, data)
+        atomic_write_bytes(out_path, data)
     except ExportError:
         raise
     except KzError as exc:
@@ -1066,19 +1065,6 @@ def _deterministic_zip(data: bytes) -> bytes:
             info.external_attr = 0
             target.writestr(info, source.read(name), compresslevel=6)
     return target_buffer.getvalue()
-
-
-def _write_atomically(out_path: Path, data: bytes) -> None:
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, out_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- small helpers --------------------------------------------------------------------------------

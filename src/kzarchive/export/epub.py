@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from ..fsutil import atomic_write_bytes
 from ..errors import ExportError
 from ..tei import TEI_NS, XML_ID, XML_LANG, tei
 from ..tei.parse import parse_tei_file
@@ -1122,14 +1122,4 @@ def reproducible_zip(data: bytes, stamp: datetime) -> bytes:
 
 
 def write_epub_file(package: Package, out_path: Path) -> None:
-    data = package_bytes(package)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, out_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(out_path, package_bytes(package))

@@ -13,9 +13,7 @@ from copy import deepcopy
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
 from ..lexicon.syllabify import hyphenation_points
 from ..tei import XML_ID, tei
@@ -607,16 +606,7 @@ def _xref_table(offsets: dict[int, int], size: int, trailer: bytes) -> bytes:
 
 
 def write_atomically(out_path: Path, data: bytes) -> None:
-    folder = out_path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(data)
-            os.replace(tmp_name, out_path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(out_path, data)
     except OSError as exc:
         raise ExportError(f"{out_path}: cannot write PDF: {exc.strerror}") from None

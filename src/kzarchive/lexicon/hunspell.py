@@ -70,6 +70,17 @@ def find_dictionary() -> str | None:
     return None
 
 
+def dictionary_identity() -> str:
+    """Which hunspell-kk (if any) cleaning would use: part of what an output depends on."""
+    stem = None if os.environ.get("KZARCHIVE_NO_HUNSPELL") else find_dictionary()
+    if stem is None:
+        return "none"
+    try:
+        return f"{stem}:{os.path.getsize(stem + '.dic')}:{os.path.getsize(stem + '.aff')}"
+    except OSError:
+        return "none"
+
+
 @lru_cache(maxsize=1)
 def load_kazakh_hunspell() -> HunspellChecker | None:
     if os.environ.get("KZARCHIVE_NO_HUNSPELL"):

@@ -1,5 +1,5 @@
 """Structured document + source metadata → TEI P5 tree, following the house style
-(shared/design/tei-house-style.md): every artefact cleaning removed is encoded, not deleted."""
+(docs/tei-house-style.md): every artefact cleaning removed is encoded, not deleted."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turki
 
 def encode_tei(document: StructuredDocument, source: SourceInfo) -> etree._ElementTree:
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
-    root.set(XML_LANG, _main_language(document, source))
+    root.set(XML_LANG, _main_language(source))
     root.append(_header(document, source))
     text = _sub(root, "text")
     if document.front:
@@ -37,7 +37,7 @@ def encode_tei(document: StructuredDocument, source: SourceInfo) -> etree._Eleme
     return etree.ElementTree(root)
 
 
-def _main_language(document: StructuredDocument, source: SourceInfo) -> str:
+def _main_language(source: SourceInfo) -> str:
     return source.catalog.language or "kk"
 
 
@@ -59,7 +59,7 @@ def _header(document: StructuredDocument, source: SourceInfo) -> etree._Element:
     _publication_stmt(file_desc, source)
     _notes_stmt(file_desc, document)
     _source_desc(file_desc, document, source)
-    _encoding_desc(header, document)
+    _encoding_desc(header, document, source)
     _profile_desc(header, document, source)
     revision = _sub(header, "revisionDesc")
     stats = document.clean.stats
@@ -152,13 +152,14 @@ def _is_iso_date(value: str) -> bool:
     return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
 
 
-def _encoding_desc(header: etree._Element, document: StructuredDocument) -> None:
+def _encoding_desc(header: etree._Element, document: StructuredDocument, source: SourceInfo) -> None:
     desc = _sub(header, "encodingDesc")
     app_info = _sub(desc, "appInfo")
     application = _sub(app_info, "application", ident="kzarchive", version=__version__)
     _sub(application, "label", "kzarchive")
     decl = _sub(desc, "editorialDecl")
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[str]] = {"normalization": [
+        f"Read as {source.encoding}; {source.removed_controls} control characters that XML cannot hold removed."]}
     for element, sentence in document.clean.steps:
         grouped.setdefault(element, []).append(sentence)
     for element in ("correction", "normalization", "hyphenation", "segmentation", "interpretation"):
@@ -172,7 +173,7 @@ def _encoding_desc(header: etree._Element, document: StructuredDocument) -> None
 def _profile_desc(header: etree._Element, document: StructuredDocument, source: SourceInfo) -> None:
     profile = _sub(header, "profileDesc")
     usage = _sub(profile, "langUsage")
-    main = _main_language(document, source)
+    main = _main_language(source)
     languages = [main] + sorted(lang for lang in document.languages if lang != main)
     for lang in languages:
         _sub(usage, "language", LANGUAGE_NAMES.get(lang, lang), ident=lang)
