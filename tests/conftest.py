@@ -27,12 +27,18 @@ def tei_all_schema() -> etree.RelaxNG:
 
 
 @pytest.fixture(scope="session")
-def converted_tei(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentResult]:
-    """Every sample converted to TEI only (the editions have their own session fixture)."""
-    out = tmp_path_factory.mktemp("tei")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentResult]:
+    """Every sample converted once per session into all four formats."""
+    out = tmp_path_factory.mktemp("editions")
     catalog = load_catalog(INPUT)
-    options = ConvertOptions(output_dir=out, formats=("tei",))
+    options = ConvertOptions(output_dir=out)
     return {p.name[:3]: convert_source(p, options, catalog) for p in SAMPLES}
+
+
+@pytest.fixture(scope="session")
+def converted_tei(editions: dict[str, DocumentResult]) -> dict[str, DocumentResult]:
+    """The same conversions, for tests that look at the TEI masters."""
+    return editions
 
 
 @pytest.fixture(scope="session")

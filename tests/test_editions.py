@@ -12,24 +12,13 @@ from lxml import etree
 from pypdf import PdfReader
 
 from kzarchive.export.epubcheck import problems, run_epubcheck
-from kzarchive.metadata import load_catalog
-from kzarchive.pipeline import ConvertOptions, DocumentResult, convert_source
 from kzarchive.tei import TEI_NS
 from kzarchive.tei.reading import reading_text
 
-from .conftest import INPUT, SAMPLES
 
 NS = {"t": TEI_NS}
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 KEYS = ["000", "001", "002", "003", "004"]
-
-
-@pytest.fixture(scope="session")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentResult]:
-    out = tmp_path_factory.mktemp("editions")
-    catalog = load_catalog(INPUT)
-    options = ConvertOptions(output_dir=out)
-    return {p.name[:3]: convert_source(p, options, catalog) for p in SAMPLES}
 
 
 def _words(text: str) -> str:

@@ -116,7 +116,8 @@ def _line_ends(text: str) -> Iterator[int]:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        text = data[3:].decode("utf-8", errors="replace")
+        return text, "utf-8-sig (with invalid bytes replaced)" if "\ufffd" in text else "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     try:
@@ -130,12 +131,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     # UTF-8 with a few broken bytes must not be taken for cp1251: UTF-8 Cyrillic is made of bytes
     # that look like cp1251 letters, so it would be read as mojibake.
     lenient = data.decode("utf-8", errors="replace")
-    if lenient.count("\ufffd") <= max(2, MAX_BROKEN_UTF8_SHARE * len(lenient)):
-        return lenient, "utf-8 (with invalid bytes replaced)"
-    if _plausible_cp1251(data):
+    if lenient.count("\ufffd") > max(2, MAX_BROKEN_UTF8_SHARE * len(lenient)) and _plausible_cp1251(data):
         return data.decode("cp1251"), "cp1251"
-    # Mostly UTF-8 with a few broken bytes: keep the text, mark the bad bytes with U+FFFD.
-    return data.decode("utf-8", errors="replace"), "utf-8 (with invalid bytes replaced)"
+    # UTF-8 with a few broken bytes (never taken for cp1251: UTF-8 Cyrillic is made of bytes that look
+    # like cp1251 letters, so it would be read as mojibake): keep the text, bad bytes as U+FFFD.
+    return lenient, "utf-8 (with invalid bytes replaced)"
 
 
 def _plausible_utf16(data: bytes, encoding: str) -> str | None:

@@ -25,7 +25,8 @@ class HunspellChecker:
         self._loaded = dictionary
         self.path = path
         self.name = f"hunspell {Path(path).name}"
-        self._cache: dict[str, bool] = {}
+        self._exact: dict[str, bool] = {}   # lookup(): the form as written
+        self._cache: dict[str, bool] = {}   # accepts(): as written or capitalised
 
     @property
     def _dictionary(self) -> object:
@@ -35,14 +36,13 @@ class HunspellChecker:
 
     def lookup(self, word: str) -> bool:
         """Exact, case-sensitive lookup, cached (hyphen decisions ask the same pairs often)."""
-        key = "\0" + word
-        known = self._cache.get(key)
+        known = self._exact.get(word)
         if known is None:
             try:
                 known = bool(self._dictionary.lookup(word))
             except Exception:  # spylls can trip over odd input; treat as unknown
                 known = False
-            self._cache[key] = known
+            self._exact[word] = known
         return known
 
     def accepts(self, word: str) -> bool:
@@ -89,8 +89,11 @@ def load_kazakh_hunspell() -> HunspellChecker | None:
     if stem is None:
         return None
     try:
-        import spylls.hunspell  # noqa: F401 - only checking that it is installed
-    except ImportError:
+        from importlib.util import find_spec
+
+        if find_spec("spylls.hunspell") is None:
+            return None
+    except ImportError:  # spylls itself is missing
         return None
     return HunspellChecker(None, stem)
 
