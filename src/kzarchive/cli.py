@@ -10,12 +10,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import ExitCode, KzError
 from .export import EXPORT_FORMATS
 from .pipeline import ALL_FORMATS, ConvertOptions, convert_batch
 from .progress import make_reporter
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 EPILOG = "Exit codes: 0 all documents converted/valid, 1 some documents failed, 2 usage error."
 
@@ -129,14 +133,23 @@ def _convert(args: argparse.Namespace) -> int:
     return ExitCode.SOME_FAILED if any(not r.ok for r in results) else ExitCode.OK
 
 
-def _validate(args: argparse.Namespace) -> int:
-    from .tei.parse import parse_tei_file
-    from .tei.validate import load_schema, validate_tree
+def _schema_or_none(args: argparse.Namespace) -> "etree.RelaxNG | None":
+    """The schema asked for (ours by default); None, with the reason on stderr, if it cannot load."""
+    from .tei.validate import load_schema
 
     try:
-        schema = load_schema(args.schema.resolve() if args.schema else None)
+        return load_schema(args.schema.resolve() if args.schema else None)
     except KzError as exc:
         print(f"kzarchive: {exc}", file=sys.stderr)
+        return None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .tei.parse import parse_tei_file
+    from .tei.validate import validate_tree
+
+    schema = _schema_or_none(args)
+    if schema is None:
         return ExitCode.USAGE
     invalid = 0
     for path in args.files:
@@ -158,12 +171,10 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export_format
     from .pipeline import safe_name
     from .tei.parse import parse_tei_file
-    from .tei.validate import load_schema, validate_tree
+    from .tei.validate import validate_tree
 
-    try:
-        schema = load_schema(args.schema.resolve() if args.schema else None)
-    except KzError as exc:
-        print(f"kzarchive: {exc}", file=sys.stderr)
+    schema = _schema_or_none(args)
+    if schema is None:
         return ExitCode.USAGE
     failed = 0
     for path in args.files:
