@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-CORPUS_004 = next(Path("/work/shared/corpus").glob("004_*.txt"), Path("/nonexistent"))
+CORPUS_004 = next((Path(__file__).resolve().parents[2] / "input").glob("004_*.txt"), Path("/nonexistent"))
 REFERENCE = Path(__file__).resolve().parents[2] / "tests" / "data" / "004_reference.txt"
 
 

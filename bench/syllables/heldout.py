@@ -17,13 +17,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from generate import paragraph_words, split_text
+import random
+
+from generate import paragraph_words, split_text, split_word
 from score import Score, score_spans
 
-from kzarchive.lexicon.segment import CliticModel, SyllableRepairer
+from kzarchive.lexicon.segment import BoundaryModel, CliticModel, SyllableRepairer
 from kzarchive.lexicon.wordlist import WORD_RE, Lexicon
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "input"  # the five samples, shipped in the repo
 HOLDOUT_EVERY = 7
 
 
@@ -77,9 +79,28 @@ def oov_rate(paragraphs: list[list[str]], lexicon: Lexicon) -> float:
     return unknown / max(1, len(tokens))
 
 
+_MODELS: dict[int, tuple[CliticModel, BoundaryModel]] = {}
+
+
+def generator_splitter(seed: int = 0):
+    """Split one token the way the benchmark generator (and 004) does."""
+    rng = random.Random(seed)
+    return lambda token: split_word(token, rng)
+
+
+def learned_models(data: HeldOut) -> tuple[CliticModel, BoundaryModel]:
+    """Clitic and piece-seam models learned from the training texts only (cached per split)."""
+    key = id(data.train_texts)
+    if key not in _MODELS:
+        _MODELS[key] = (CliticModel.learn(data.train_texts),
+                        BoundaryModel.learn(data.train_texts, generator_splitter()))
+    return _MODELS[key]
+
+
 def make_repairer(data: HeldOut, **options: object) -> SyllableRepairer:
     """A repairer whose every learned part comes from the training texts only."""
-    return SyllableRepairer(data.lexicon, clitics=CliticModel.learn(data.train_texts), **options)
+    clitics, boundaries = learned_models(data)
+    return SyllableRepairer(data.lexicon, clitics=clitics, boundaries=boundaries, **options)
 
 
 def evaluate(
@@ -99,10 +120,11 @@ def evaluate(
     splits = [split_text(words, seed=seed + index) for index, words in enumerate(paragraphs)]
     repairers: dict[str, SyllableRepairer] = {}
     if document:
-        clitics = CliticModel.learn(data.train_texts)
+        clitics, boundaries = learned_models(data)
         for source in sorted(set(data.sources[:len(paragraphs)])):
             text = "\n\n".join(split.raw for split, key in zip(splits, data.sources) if key == source)
-            repairers[source] = SyllableRepairer(data.lexicon, document_text=text, clitics=clitics, **options)
+            repairers[source] = SyllableRepairer(data.lexicon, document_text=text, clitics=clitics,
+                                                 boundaries=boundaries, **options)
     else:
         repairer = repairer or make_repairer(data, **options)
     total = Score()

@@ -9,17 +9,18 @@ from __future__ import annotations
 import itertools
 import sys
 
-from heldout import evaluate, load_dev
+from heldout import evaluate, learned_models, load_dev
 
-from kzarchive.lexicon.segment import CliticModel, SyllableRepairer, Weights
+from kzarchive.lexicon.segment import SyllableRepairer, Weights
 
 
 def main() -> None:
     data = load_dev()
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else None
-    clitics = CliticModel.learn(data.train_texts)
+    clitics, boundaries = learned_models(data)
     grid = {
-        "word_cost": [1.0, 2.0, 3.0],
+        "word_cost": [2.0, 3.0, 4.0],
+        "seam": [0.5, 1.0, 1.5],
         "one_syllable_cost": [4.0, 6.0],
         "morph": [0.3, 1.0],
         "shape": [0.03, 0.1, 0.3],
@@ -28,7 +29,7 @@ def main() -> None:
     results = []
     for values in itertools.product(*grid.values()):
         weights = Weights(**dict(zip(grid, values)))
-        repairer = SyllableRepairer(data.lexicon, weights=weights, clitics=clitics)
+        repairer = SyllableRepairer(data.lexicon, weights=weights, clitics=clitics, boundaries=boundaries)
         score = evaluate(data, limit=limit, repairer=repairer)
         results.append((score.accuracy, weights))
         print(f"{score.accuracy:.4f} {score.total - score.correct} {values}", flush=True)

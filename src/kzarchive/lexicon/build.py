@@ -5,24 +5,30 @@
 Clean sources are 000-003 (normal Kazakh text); 004 is syllable-split and is left out
 (its unsplit words are used at run time as document evidence instead).
 
-Outputs: `data/kk_wordforms.tsv` (word form, count) and `data/kk_clitics.tsv` (feature,
+Outputs: `data/kk_wordforms.tsv` (word form, count), `data/kk_clitics.tsv` (feature,
 weight of the logistic model that attaches or detaches мен/да/ма… pieces, see
-`segment.CliticModel`).
+`segment.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
+`segment.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
+generator `bench/syllables/generate.py` when the source tree has it).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import random
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .segment import CLITIC_DATA_FILE, CliticModel
+from .segment import BOUNDARY_DATA_FILE, CLITIC_DATA_FILE, BoundaryModel, CliticModel
 from .wordlist import Lexicon
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "input"  # the samples shipped in the repo
 CLEAN_PREFIXES = ("000_", "001_", "002_", "003_")
 DATA_FILE = Path(__file__).with_name("data") / "kk_wordforms.tsv"
 CLITIC_FILE = Path(__file__).with_name("data") / CLITIC_DATA_FILE
+BOUNDARY_FILE = Path(__file__).with_name("data") / BOUNDARY_DATA_FILE
+GENERATOR_DIR = Path(__file__).resolve().parents[3] / "bench" / "syllables"
 MAX_BYTES = 2_000_000
 
 
@@ -45,6 +51,20 @@ def fit_size(lexicon: Lexicon, max_bytes: int = MAX_BYTES) -> Lexicon:
     return lexicon
 
 
+def generator_splitter(seed: int = 0) -> Callable[[str], list[str]] | None:
+    """The benchmark's 004-like splitter, when the source tree is at hand (else None: the
+    model falls back to plain syllables)."""
+    if not (GENERATOR_DIR / "generate.py").is_file():
+        return None
+    sys.path.insert(0, str(GENERATOR_DIR))
+    try:
+        from generate import split_word  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(GENERATOR_DIR))
+    rng = random.Random(seed)
+    return lambda token: split_word(token, rng)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -62,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     clitic_out = args.out.with_name(CLITIC_FILE.name)
     clitic_out.write_text(clitics.dump(), encoding="utf-8")
     print(f"{clitic_out}: {len(clitics.weights)} clitic-model weights")
+    boundaries = BoundaryModel.learn(texts, generator_splitter())
+    boundary_out = args.out.with_name(BOUNDARY_FILE.name)
+    boundary_out.write_text(boundaries.dump(), encoding="utf-8")
+    print(f"{boundary_out}: {len(boundaries.weights)} piece-seam-model weights")
     return 0
 
 

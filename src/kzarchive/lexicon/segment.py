@@ -10,7 +10,9 @@ all ways of grouping consecutive pieces into words. A word's score is the log of
 * word shape: a letter n-gram model of Kazakh word forms (fragments like "ле", "мем"
   begin or end improbably), nudged up a little when hunspell-kk accepts the form;
 
-plus a constant per-word cost. A logistic clitic model then re-decides each мен/да/ма…
+plus a constant per-word cost, plus for every seam inside a word the log-odds of a learned
+piece-seam model (`BoundaryModel`: last syllable of the left piece, first of the right one,
+their letters and vowel harmony). A logistic clitic model then re-decides each мен/да/ма…
 piece: case ending of the word before or a word of its own (`CliticModel`). Pieces that cannot be inside a word (acronyms, numbers,
 Latin, a piece ending in punctuation that is not the last, a capital letter that is not
 the first) bound the search.
@@ -21,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -39,9 +41,10 @@ SPLIT_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class Weights:
-    """Mixture weights and costs (tuned on generated held-out text, bench/syllables/tune.py)."""
+    """Mixture weights and costs (tuned on the dev split of the training texts,
+    bench/syllables/tune.py)."""
 
-    word_cost: float = 2.0  # log cost of every word: below 0 favours joining
+    word_cost: float = 3.0  # log cost of every word: below 0 favours joining
     morph: float = 0.3  # share of stem + suffix-chain analyses
     shape: float = 0.1  # share of the letter-model score for forms nobody attests
     shape_per_char: float = 0.0  # extra cost per letter of an unattested form
@@ -50,6 +53,7 @@ class Weights:
     one_syllable_cost: float = 4.0  # an unattested one-syllable form is nearly always a fragment
     document: float = 3.0  # weight of one unsplit occurrence in the document itself
     clitic_words: float = 0.3  # share of the word model in the clitic attach/detach decision
+    seam: float = 1.0  # factor on the piece-seam model's log-odds for every seam inside a word
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -245,9 +249,18 @@ def viterbi_spans(
     model: WordModel,
     cohesion: "PieceCohesion | None" = None,
     clitics: "CliticModel | None" = None,
+    boundaries: "BoundaryModel | None" = None,
 ) -> list[tuple[int, int]]:
     parsed = [parse_piece(token) for token in pieces]
     size = len(parsed)
+    seams = [0.0] * size  # seams[i]: bonus for joining piece i - 1 with piece i
+    if boundaries and model.weights.seam:
+        factor = model.weights.seam
+        for index in range(1, size):
+            if parsed[index - 1].can_precede and parsed[index].can_continue:
+                left, right = parsed[index - 1].core.casefold(), parsed[index].core.casefold()
+                if "-" not in left and "-" not in right:
+                    seams[index] = factor * boundaries.log_odds(left, right)
     best = [0.0] + [-math.inf] * size
     back = [0] * (size + 1)
     for start in range(size):
@@ -265,6 +278,8 @@ def viterbi_spans(
             if cohesion is not None and end - 1 > start:
                 # pieces that always travel together in this document are one word
                 joined_bonus += cohesion.bonus(parsed[end - 2].core, piece.core)
+            if end - 1 > start:
+                joined_bonus += seams[end - 1]
             score = best[start] + _span_score(form, piece, end - start, parsed[start], model) + joined_bonus
             if score > best[end]:
                 best[end] = score
@@ -274,9 +289,10 @@ def viterbi_spans(
     while end > 0:
         spans.append((back[end], end))
         end = back[end]
+    spans.reverse()
     if clitics:
-        return _fix_instrumental(parsed, _fix_clitics(parsed, spans[::-1], clitics, model))
-    return _fix_coordination(parsed, spans[::-1])
+        return _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model))
+    return _fix_coordination(parsed, spans)
 
 
 def _fix_clitics(
@@ -517,20 +533,7 @@ class CliticModel:
     @classmethod
     def learn(cls, texts: Iterable[str], epochs: int = 8, rate: float = 0.2, l2: float = 1e-4) -> "CliticModel":
         data = [event for text in texts for event in cls.events(text)]
-        weights: dict[str, float] = defaultdict(float)
-        squares: dict[str, float] = defaultdict(lambda: 1e-8)
-        rng = _Lcg(17)
-        for _ in range(epochs):
-            rng.shuffle(data)
-            for feats, label in data:
-                z = sum(weights[f] for f in feats)
-                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-                gradient = p - label
-                for f in feats:
-                    g = gradient + l2 * weights[f]
-                    squares[f] += g * g
-                    weights[f] -= rate * g / math.sqrt(squares[f])
-        return cls({f: round(w, 4) for f, w in weights.items() if abs(w) >= 0.01})
+        return cls(_train_logistic(data, epochs, rate, l2))
 
     def dump(self) -> str:
         return "".join(f"{f}\t{w}\n" for f, w in sorted(self.weights.items()))
@@ -549,6 +552,26 @@ class CliticModel:
         return _default_clitic_model()
 
 
+def _train_logistic(
+    data: list[tuple[list[str], int]], epochs: int, rate: float, l2: float, min_weight: float = 0.01
+) -> dict[str, float]:
+    """Logistic regression by AdaGrad over binary feature lists (deterministic order)."""
+    weights: dict[str, float] = defaultdict(float)
+    squares: dict[str, float] = defaultdict(lambda: 1e-8)
+    rng = _Lcg(17)
+    for _ in range(epochs):
+        rng.shuffle(data)
+        for feats, label in data:
+            z = sum(weights[f] for f in feats)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            gradient = p - label
+            for f in feats:
+                g = gradient + l2 * weights[f]
+                squares[f] += g * g
+                weights[f] -= rate * g / math.sqrt(squares[f])
+    return {f: round(w, 4) for f, w in weights.items() if abs(w) >= min_weight}
+
+
 class _Lcg:
     """A tiny deterministic shuffler (training must not depend on Python's random seed)."""
 
@@ -560,6 +583,103 @@ class _Lcg:
             self.state = (self.state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
             other = (self.state >> 33) % (index + 1)
             items[index], items[other] = items[other], items[index]
+
+
+# --------------------------------------------------------------------------- piece seams
+def _boundary_features(left: str, right: str) -> list[str]:
+    """Features of the seam between two pieces (case-folded cores): same word or not."""
+    left_syllable = syllabify(left)[-1]
+    right_syllable = syllabify(right)[0]
+    return [
+        "bias",
+        f"L={left_syllable}",
+        f"R={right_syllable}",
+        f"LR={left_syllable}|{right_syllable}",
+        f"l2={left[-2:]}",
+        f"r2={right[:2]}",
+        f"lr={left[-1]}{right[0]}",
+        f"h={harmony(left)}{harmony(right)}",
+        f"lp={left}" if left != left_syllable else f"lm={len(left)}",
+        f"rp={right}" if right != right_syllable else f"rm={len(right)}",
+    ]
+
+
+def _simple_split(word: str) -> list[str]:
+    """Syllables with one-letter pieces merged into a neighbour (as 004 never shows them)."""
+    pieces: list[str] = []
+    for syllable in syllabify(word):
+        if pieces and (len(syllable) < 2 or len(pieces[-1]) < 2):
+            pieces[-1] += syllable
+        else:
+            pieces.append(syllable)
+    return pieces
+
+
+class BoundaryModel:
+    """Logistic model of P(two adjacent pieces belong to one word | the seam): the last
+    syllable of the left piece, the first of the right one, their letters and vowel harmony.
+    Learned from clean text split into pieces the way 004 is split; its log-odds are added
+    for every seam inside a word of the segmentation."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = weights or {}
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def log_odds(self, left: str, right: str) -> float:
+        key = (left, right)
+        cached = self._cache.get(key)
+        if cached is None:
+            weights = self.weights
+            cached = sum(weights.get(f, 0.0) for f in _boundary_features(left, right))
+            if len(self._cache) < 200_000:
+                self._cache[key] = cached
+        return cached
+
+    @staticmethod
+    def events(text: str, splitter: "Callable[[str], list[str]] | None" = None) -> Iterable[tuple[list[str], int]]:
+        split = splitter or _simple_split
+        text = _HYPHEN_BREAK_RE.sub(r"\1\2", text)
+        for block in re.split(r"\n\s*\n", text):
+            previous: Piece | None = None
+            for token in block.split():
+                for index, raw in enumerate(split(token)):
+                    piece = parse_piece(raw)
+                    if previous is not None and previous.can_precede and piece.can_continue:
+                        left, right = previous.core.casefold(), piece.core.casefold()
+                        if "-" not in left and "-" not in right:
+                            yield _boundary_features(left, right), int(index > 0)
+                    previous = piece
+
+    @classmethod
+    def learn(
+        cls, texts: Iterable[str], splitter: "Callable[[str], list[str]] | None" = None,
+        epochs: int = 3, rate: float = 0.2, l2: float = 1e-4,
+    ) -> "BoundaryModel":
+        data = [event for text in texts for event in cls.events(text, splitter)]
+        return cls(_train_logistic(data, epochs, rate, l2))
+
+    def dump(self) -> str:
+        return "".join(f"{f}\t{w}\n" for f, w in sorted(self.weights.items()))
+
+    @classmethod
+    def from_tsv(cls, text: str) -> "BoundaryModel":
+        return cls(CliticModel.from_tsv(text).weights)
+
+    @classmethod
+    def default(cls) -> "BoundaryModel":
+        return _default_boundary_model()
+
+
+BOUNDARY_DATA_FILE = "kk_boundaries.tsv"
+
+
+@lru_cache(maxsize=1)
+def _default_boundary_model() -> BoundaryModel:
+    data = resources.files("kzarchive.lexicon").joinpath("data", BOUNDARY_DATA_FILE)
+    return BoundaryModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else BoundaryModel()
 
 
 CLITIC_DATA_FILE = "kk_clitics.tsv"
@@ -637,11 +757,17 @@ class SyllableRepairer:
         weights: Weights = DEFAULT_WEIGHTS,
         use_hunspell: bool = False,
         clitics: CliticModel | None = None,
+        boundaries: BoundaryModel | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
-        if clitics is None and self.lexicon is Lexicon.default():
-            clitics = CliticModel.default()  # learned from the same clean texts as the lexicon
+        if self.lexicon is Lexicon.default():
+            # learned from the same clean texts as the lexicon
+            if clitics is None:
+                clitics = CliticModel.default()
+            if boundaries is None:
+                boundaries = BoundaryModel.default()
         self.clitics = clitics or None
+        self.boundaries = boundaries or None
         self.hunspell = load_kazakh_hunspell() if use_hunspell else None
         document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
         self.model = WordModel(self.lexicon, self.hunspell, document, weights)
@@ -651,11 +777,12 @@ class SyllableRepairer:
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
             f"plus this document's unsplit words, a Kazakh suffix-chain model and a letter n-gram "
-            f"model{', a clitic attach/detach model' if self.clitics else ''} ({hunspell_note})."
+            f"model{', a clitic attach/detach model' if self.clitics else ''}"
+            f"{', a piece-seam model' if self.boundaries else ''} ({hunspell_note})."
         )
 
     def segment(self, pieces: Sequence[str]) -> list[tuple[int, int]]:
-        return viterbi_spans(pieces, self.model, self.cohesion, self.clitics)
+        return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries)
 
     def split_score(self, pieces: Sequence[str]) -> float:
         return _split_score(pieces, self.lexicon)

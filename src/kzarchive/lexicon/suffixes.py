@@ -78,7 +78,7 @@ _NEXT: dict[str, tuple[str, ...]] = {
     "post": ("plural", "case"),
 }
 MAX_MORPHS = 5
-UNSEEN_MORPH_COST = 2.0
+UNSEEN_MORPH_COST = 4.0  # tuned on the dev split (2.0 → 4.0: 211 → 201 errors)
 MAX_ENDING = 12
 
 
