@@ -67,3 +67,13 @@ def test_pdf_text_holds_the_first_paragraph_with_every_kazakh_letter(key, editio
         if letter in tei_text:
             assert letter in pdf_text, f"{letter!r} lost in the PDF text layer"
     assert re.search(r"[әғқңөұүһі]", pdf_text)
+
+
+def test_footnotes_carry_the_source_numbers_not_a_recount(editions) -> None:
+    tree = etree.parse(str(editions["002"].outputs["tei"]))
+    note = tree.getroot().find(".//t:note[@n='26']", NS)
+    assert not reading_text(note).startswith("26")  # the printed number is the label, kept in <orig>
+    assert "".join(note.find("t:choice/t:orig", NS).itertext()).strip() == "26"
+    pdf_text = _words("\n".join(page.extract_text() or "" for page in PdfReader(str(editions["002"].outputs["pdf"])).pages))
+    assert re.search(r"26 ?Энциклопедический", pdf_text)
+    assert not re.search(r"1 ?Энциклопедический", pdf_text)

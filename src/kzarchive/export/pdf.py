@@ -288,7 +288,12 @@ class DocumentBuilder:
         if tag == tei("pb"):
             return [] if in_heading or not child.get("n") else [{"pb": child.get("n")}]
         if tag == tei("note"):
-            return [] if in_heading else [{"fn": self.inlines(child, element_lang(child, self.doc_lang))}]
+            if in_heading:
+                return []
+            note: dict[str, Any] = {"fn": self.inlines(child, element_lang(child, self.doc_lang))}
+            if (child.get("n") or "").isdigit():
+                note["n"] = int(child.get("n"))  # the mark the source printed, not typst's own count
+            return [note]
         child_lang = element_lang(child, lang) if child.get(_XML_LANG) else lang
         body = self.inlines(child, child_lang, in_heading)
         if tag == tei("ref"):

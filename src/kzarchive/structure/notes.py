@@ -53,8 +53,15 @@ def split_trailing_notes(blocks: list[Block]) -> tuple[list[NoteText], list[Bloc
 
 
 def _note_for(text: NoteText) -> Note:
-    # The note keeps its printed number as text ("26 Энциклопедический…"), as the page showed it.
-    return Note(str(text.number), list(text.block.inlines), kind="foot")
+    """The note's printed number ("26 Энциклопедический…") is its label, not its text: kept in
+    <orig> for the record, left out of the reading view, which numbers notes from @n."""
+    inlines = list(text.block.inlines)
+    first = inlines[0] if inlines else None
+    match = _NOTE_TEXT.match(first.text) if isinstance(first, Text) else None
+    if match:
+        label = Choice([Text(match.group(0))], "", "notecall")
+        inlines = [label, Text(first.text[match.end():])] + inlines[1:]
+    return Note(str(text.number), inlines, kind="foot")
 
 
 def attach_notes(document: StructuredDocument, texts: list[NoteText]) -> int:
