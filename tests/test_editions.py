@@ -4,6 +4,7 @@ tools of the field (EPUBCheck, python-docx, pypdf)."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -77,3 +78,21 @@ def test_footnotes_carry_the_source_numbers_not_a_recount(editions) -> None:
     pdf_text = _words("\n".join(page.extract_text() or "" for page in PdfReader(str(editions["002"].outputs["pdf"])).pages))
     assert re.search(r"26 ?Энциклопедический", pdf_text)
     assert not re.search(r"1 ?Энциклопедический", pdf_text)
+
+
+def test_a_hand_correction_in_the_tei_reaches_every_edition(editions, tmp_path) -> None:
+    """TEI is the hub: an archivist corrects the master and re-exports; no edition reads the source."""
+    from kzarchive.cli import main
+
+    tree = etree.parse(str(editions["004"].outputs["tei"]))
+    reg = tree.getroot().find(".//t:choice/t:reg", NS)
+    reg.text = "Түзетілгенсөз"
+    corrected = tmp_path / "corrected.tei.xml"
+    tree.write(str(corrected), xml_declaration=True, encoding="UTF-8")
+    assert main(["export", str(corrected), "--to", "epub,docx,pdf", "-o", str(tmp_path)]) == 0
+    epub_text = " ".join(zipfile.ZipFile(tmp_path / "corrected.epub").read(n).decode("utf-8", "replace")
+                         for n in zipfile.ZipFile(tmp_path / "corrected.epub").namelist() if n.endswith(".xhtml"))
+    docx_text = " ".join(p.text for p in docx.Document(str(tmp_path / "corrected.docx")).paragraphs)
+    pdf_text = _words(" ".join(page.extract_text() or "" for page in PdfReader(str(tmp_path / "corrected.pdf")).pages))
+    for text in (epub_text, docx_text, pdf_text):
+        assert "Түзетілгенсөз" in text
