@@ -10,17 +10,25 @@ weight of the logistic model that attaches or detaches мен/да/ма… piece
 `segment.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
 `segment.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
 generator `bench/syllables/generate.py` when the source tree has it).
+
+`data/ru_wordfreq.tsv.gz` (Russian word form, Zipf frequency × 100; the 150 000 most
+frequent all-Cyrillic forms of wordfreq's "large" Russian list, used to rejoin Russian
+paragraphs, see `segment.RussianWords`) is rewritten only when the `wordfreq` package is
+installed (`pip install wordfreq`; it is a build-time tool, not a dependency); otherwise
+the shipped file is kept. wordfreq's data is CC BY-SA 4.0 (code Apache-2.0).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import random
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .segment import BOUNDARY_DATA_FILE, CLITIC_DATA_FILE, BoundaryModel, CliticModel
+from .segment import BOUNDARY_DATA_FILE, CLITIC_DATA_FILE, RUSSIAN_DATA_FILE, BoundaryModel, CliticModel
 from .wordlist import Lexicon
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "input"  # the samples shipped in the repo
@@ -29,6 +37,8 @@ DATA_FILE = Path(__file__).with_name("data") / "kk_wordforms.tsv"
 CLITIC_FILE = Path(__file__).with_name("data") / CLITIC_DATA_FILE
 BOUNDARY_FILE = Path(__file__).with_name("data") / BOUNDARY_DATA_FILE
 GENERATOR_DIR = Path(__file__).resolve().parents[3] / "bench" / "syllables"
+RUSSIAN_FILE = Path(__file__).with_name("data") / RUSSIAN_DATA_FILE
+RUSSIAN_FORMS = 150_000
 MAX_BYTES = 2_000_000
 
 
@@ -65,11 +75,33 @@ def generator_splitter(seed: int = 0) -> Callable[[str], list[str]] | None:
     return lambda token: split_word(token, rng)
 
 
+def build_russian(out: Path = RUSSIAN_FILE, size: int = RUSSIAN_FORMS) -> int | None:
+    """Write the Russian frequency list from wordfreq (None when wordfreq is not installed)."""
+    try:
+        import wordfreq  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    frequencies = wordfreq.get_frequency_dict("ru", "large")
+    cyrillic = re.compile(r"[а-яё]+")
+    forms = [form for form in sorted(frequencies, key=lambda f: (-frequencies[f], f)) if cyrillic.fullmatch(form)]
+    rows = "".join(f"{form}\t{round(wordfreq.zipf_frequency(form, 'ru') * 100)}\n" for form in forms[:size])
+    data = gzip.compress(rows.encode("utf-8"), 9, mtime=0)
+    if len(data) > MAX_BYTES:
+        raise SystemExit(f"{out}: {len(data)} bytes, over the {MAX_BYTES} budget")
+    out.write_bytes(data)
+    return min(size, len(forms))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=DATA_FILE)
+    parser.add_argument("--russian-only", action="store_true", help="only rebuild the Russian list")
     args = parser.parse_args(argv)
+    if args.russian_only:
+        written = build_russian(args.out.with_name(RUSSIAN_FILE.name))
+        print("wordfreq is not installed" if written is None else f"{written} Russian word forms")
+        return 0 if written else 1
     sources = clean_sources(args.corpus)
     if not sources:
         parser.error(f"no clean corpus texts in {args.corpus}")
@@ -86,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     boundary_out = args.out.with_name(BOUNDARY_FILE.name)
     boundary_out.write_text(boundaries.dump(), encoding="utf-8")
     print(f"{boundary_out}: {len(boundaries.weights)} piece-seam-model weights")
+    russian_out = args.out.with_name(RUSSIAN_FILE.name)
+    written = build_russian(russian_out)
+    if written is None:
+        print(f"{russian_out}: kept (install wordfreq to rebuild it)")
+    else:
+        print(f"{russian_out}: {written} Russian word forms from wordfreq")
     return 0
 
 

@@ -15,11 +15,14 @@ piece-seam model (`BoundaryModel`: last syllable of the left piece, first of the
 their letters and vowel harmony). A logistic clitic model then re-decides each мен/да/ма…
 piece: case ending of the word before or a word of its own (`CliticModel`). Pieces that cannot be inside a word (acronyms, numbers,
 Latin, a piece ending in punctuation that is not the last, a capital letter that is not
-the first) bound the search.
+the first) bound the search. A paragraph with hardly a Kazakh-only letter and Russian function
+words is scored by Russian word frequencies instead (`RussianWordModel`, wordfreq's list shipped
+as `data/ru_wordfreq.tsv.gz`), with one-letter pieces ("в", "к") kept as words.
 """
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 from collections import Counter, defaultdict
@@ -250,8 +253,13 @@ def viterbi_spans(
     cohesion: "PieceCohesion | None" = None,
     clitics: "CliticModel | None" = None,
     boundaries: "BoundaryModel | None" = None,
+    letter_words: bool = False,
 ) -> list[tuple[int, int]]:
+    """Best grouping of pieces into words. With `letter_words` (Russian paragraphs) a
+    one-letter piece is a word of its own ("в", "к", "и"): syllable splitting never leaves one."""
     parsed = [parse_piece(token) for token in pieces]
+    if letter_words:
+        parsed = [_alone(piece) if len(piece.core) == 1 else piece for piece in parsed]
     size = len(parsed)
     seams = [0.0] * size  # seams[i]: bonus for joining piece i - 1 with piece i
     if boundaries and model.weights.seam:
@@ -293,6 +301,10 @@ def viterbi_spans(
     if clitics:
         return _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model))
     return _fix_coordination(parsed, spans)
+
+
+def _alone(piece: Piece) -> Piece:
+    return Piece(piece.lead, piece.core, piece.trail, False, piece.capital)
 
 
 def _fix_clitics(
@@ -691,6 +703,160 @@ def _default_clitic_model() -> CliticModel:
     return CliticModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else CliticModel()
 
 
+# --------------------------------------------------------------------------- Russian
+RUSSIAN_DATA_FILE = "ru_wordfreq.tsv.gz"
+_KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_RUSSIAN_FUNCTION_WORDS = frozenset("и в во на не с со что по к ко из для от как о об а но это же при или".split())
+_LN10 = math.log(10.0)
+
+
+class RussianWords:
+    """Russian word-form frequencies (Zipf scale, from wordfreq; `build.py`)."""
+
+    def __init__(self, zipf: dict[str, float]) -> None:
+        self.zipf = zipf
+
+    def __bool__(self) -> bool:
+        return bool(self.zipf)
+
+    def log_prob(self, form: str) -> float:
+        """Natural-log probability of a case-folded form (-inf when not listed)."""
+        value = self.zipf.get(form.replace("ё", "е")) if form not in self.zipf else self.zipf[form]
+        return (value - 9.0) * _LN10 if value is not None else -math.inf
+
+    @classmethod
+    def from_tsv(cls, text: str) -> "RussianWords":
+        zipf: dict[str, float] = {}
+        for row in text.splitlines():
+            form, _, value = row.partition("\t")
+            if form and value:
+                zipf[form] = int(value) / 100.0
+        return cls(zipf)
+
+    @classmethod
+    def default(cls) -> "RussianWords":
+        return _default_russian_words()
+
+
+@lru_cache(maxsize=1)
+def _default_russian_words() -> RussianWords:
+    data = resources.files("kzarchive.lexicon").joinpath("data", RUSSIAN_DATA_FILE)
+    if not data.is_file():
+        return RussianWords({})
+    return RussianWords.from_tsv(gzip.decompress(data.read_bytes()).decode("utf-8"))
+
+
+def is_russian_paragraph(pieces: Sequence[str]) -> bool:
+    """Hardly a Kazakh-only letter (әғқңөұүһі; a lone "І" is a numeral) in a paragraph of
+    Cyrillic pieces, and a Russian function word or enough pieces to be sure."""
+    cyrillic = [p.core for p in map(parse_piece, pieces) if p.joinable]
+    if len(cyrillic) < 4:
+        return False
+    kazakh = sum(1 for core in cyrillic if len(core) > 1 and _KAZAKH_ONLY_LETTERS.intersection(core))
+    if kazakh > 0.05 * len(cyrillic):
+        return False
+    return len(cyrillic) >= 12 or any(core.casefold() in _RUSSIAN_FUNCTION_WORDS for core in cyrillic)
+
+
+# Russian inflectional endings: an unlisted form is scored by a listed form with the same
+# stem ("проблемном" by "проблемный").
+_RUSSIAN_ENDINGS = tuple(sorted(set(
+    "а я о е ы и у ю ь й ам ям ах ях ом ем ой ей ою ею ую юю ая яя ое ее ые ие ый ий ых их ым им "
+    "ов ев ью ами ями ого его ому ему ыми ими".split()), key=len, reverse=True))
+
+
+# Surname endings ("Бектепов", "Жукубович", "Барковский"): an unlisted name is one word.
+_RUSSIAN_SURNAME_ENDINGS = ("ов", "ев", "ин", "ова", "ева", "ина", "вич", "ский", "ская", "енко")
+
+
+class RussianWordModel:
+    """Word model for a Russian paragraph: Russian frequencies, a listed stem with another
+    Russian ending, a Russian letter model for unlisted forms, and the Kazakh lexicon's counts
+    (names, Kazakh words in Russian text)."""
+
+    def __init__(self, kazakh: WordModel, russian: RussianWords, weight: float = 1.0,
+                 morph: float = 0.1, shape: float = 0.1, chars: int = 20_000,
+                 surname: float = 100.0) -> None:
+        self.kazakh = kazakh
+        self.russian = russian
+        self.weights = kazakh.weights
+        self.log_weight = math.log(weight)
+        self.log_morph = math.log(morph)
+        self.log_shape = math.log(shape)
+        self.surname = surname  # factor on the letter-model score of a surname-shaped form
+        self.stems = _russian_stems(russian)
+        self.chars = _russian_char_model(russian, chars)
+        self._cache: dict[str, float] = {}
+
+    def known(self, form: str) -> bool:
+        return self.kazakh.known(form) or self.russian.log_prob(form) > -math.inf
+
+    def log_prob(self, form: str) -> float:
+        cached = self._cache.get(form)
+        if cached is None:
+            if "-" in form and not form.startswith("-") and not form.endswith("-"):
+                cached = sum(self._score(part) for part in form.split("-") if part)
+            else:
+                cached = self._score(form)
+            self._cache[form] = cached
+        return cached
+
+    def _score(self, form: str) -> float:
+        parts = [self._shape(form)]
+        seen = self.kazakh.counts.get(form, 0)
+        if seen:
+            parts.append(math.log(seen) - self.kazakh.log_total)
+        russian = self._listed(form)
+        if russian > -math.inf:
+            parts.append(russian)
+        else:
+            if len(form) >= 6 and form.endswith(_RUSSIAN_SURNAME_ENDINGS):
+                parts.append(parts[0] + math.log(self.surname))
+        return _log_sum(parts)
+
+    def _listed(self, form: str) -> float:
+        """A listed form, or a listed stem with another ending."""
+        russian = self.russian.log_prob(form)
+        if russian > -math.inf:
+            return russian + self.log_weight
+        stem = self._stem(form)
+        return stem + self.log_morph if stem > -math.inf else stem
+
+    def _stem(self, form: str) -> float:
+        best = -math.inf
+        for ending in _RUSSIAN_ENDINGS:
+            if form.endswith(ending) and len(form) - len(ending) >= 3:
+                best = max(best, self.stems.get(form[: len(form) - len(ending)], -math.inf))
+        return best
+
+    def _shape(self, form: str) -> float:
+        base = self.chars.log_prob(form) + self.log_shape
+        vowels = sum(1 for ch in form if ch in KAZAKH_VOWELS)
+        if vowels == 0:
+            return base - 6.0
+        if vowels == 1:
+            base -= self.weights.one_syllable_cost
+        return base
+
+
+@lru_cache(maxsize=2)
+def _russian_stems(russian: RussianWords) -> dict[str, float]:
+    stems: dict[str, float] = {}
+    for form, zipf in russian.zipf.items():
+        score = (zipf - 9.0) * _LN10
+        for ending in _RUSSIAN_ENDINGS:
+            if form.endswith(ending) and len(form) - len(ending) >= 3:
+                stem = form[: len(form) - len(ending)]
+                if score > stems.get(stem, -math.inf):
+                    stems[stem] = score
+    return stems
+
+
+@lru_cache(maxsize=2)
+def _russian_char_model(russian: RussianWords, size: int) -> CharModel:
+    return CharModel(list(russian.zipf)[:size])
+
+
 # --------------------------------------------------------------------------- detection
 def split_score(pieces: Sequence[str]) -> float:
     """0..1: how likely these tokens are syllable-split text (fragments, short pieces)."""
@@ -758,6 +924,7 @@ class SyllableRepairer:
         use_hunspell: bool = False,
         clitics: CliticModel | None = None,
         boundaries: BoundaryModel | None = None,
+        use_russian: bool = True,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         if self.lexicon is Lexicon.default():
@@ -772,17 +939,34 @@ class SyllableRepairer:
         document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
         self.model = WordModel(self.lexicon, self.hunspell, document, weights)
         self.cohesion = PieceCohesion(document_text.split()) if document_text else None
+        self.use_russian = use_russian
+        self._russian_model: RussianWordModel | None = None
         hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell"
         self.method_description = (
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
             f"plus this document's unsplit words, a Kazakh suffix-chain model and a letter n-gram "
             f"model{', a clitic attach/detach model' if self.clitics else ''}"
-            f"{', a piece-seam model' if self.boundaries else ''} ({hunspell_note})."
+            f"{', a piece-seam model' if self.boundaries else ''}"
+            f"{'; Russian paragraphs by wordfreq Russian word frequencies' if use_russian else ''} ({hunspell_note})."
         )
 
     def segment(self, pieces: Sequence[str]) -> list[tuple[int, int]]:
+        if self.use_russian and is_russian_paragraph(pieces):
+            russian = self._russian()
+            if russian is not None:
+                return viterbi_spans(pieces, russian, self.cohesion, None, self.boundaries, letter_words=True)
         return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries)
+
+    def _russian(self) -> "RussianWordModel | None":
+        """The Russian-paragraph model, built on first use (None without the Russian list)."""
+        if self._russian_model is None:
+            words = RussianWords.default()
+            if not words:
+                self.use_russian = False
+                return None
+            self._russian_model = RussianWordModel(self.model, words)
+        return self._russian_model
 
     def split_score(self, pieces: Sequence[str]) -> float:
         return _split_score(pieces, self.lexicon)
