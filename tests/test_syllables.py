@@ -99,7 +99,8 @@ def test_004_reference_at_least_99_percent() -> None:
 
     result = evaluate_reference()
     assert result.total >= 300
-    assert result.accuracy >= 0.99, result.errors
+    # Measured 99.68 % (1 error, "қыруар"); 99.05 % before the clitic bias.
+    assert result.accuracy >= 0.993, result.errors
 
 
 def test_held_out_accuracy_on_reduced_set() -> None:
@@ -108,7 +109,7 @@ def test_held_out_accuracy_on_reduced_set() -> None:
     data = load()
     result = evaluate(data, seed=3, limit=80)
     assert result.total > 700
-    # Measured 97.5% on this slice (97.85% on the full held-out set, see
+    # Measured 97.3% on this slice (97.92% on the full held-out set, see
     # bench/syllables/README.md); the 98% target on the full set is not met yet.
     assert result.accuracy >= 0.97, result.errors[:20]
 
@@ -119,8 +120,8 @@ def test_dev_split_accuracy() -> None:
     data = load_dev()
     result = evaluate(data, limit=40)
     assert result.total > 3000
-    # Measured 98.2% on these 40 chunks, 98.1% on the whole dev split (where the weights are tuned).
-    assert result.accuracy >= 0.975, result.errors[:20]
+    # Measured 98.28% on these 40 chunks, 98.18% on the whole dev split (where the weights are tuned).
+    assert result.accuracy >= 0.98, result.errors[:20]
 
 
 def test_russian_paragraphs_detected() -> None:
@@ -135,6 +136,19 @@ def test_russian_paragraph_rejoined() -> None:
     text = "Сбор ник до ку мен тов под ред. К. То кае ва. На пу ти к ин тег ра ции в про ст ранст ве СНГ."
     assert rejoin(text, SyllableRepairer()) == (
         "Сборник документов под ред. К. Токаева. На пути к интеграции в пространстве СНГ.")
+
+
+def test_russian_line_inside_kazakh_paragraph() -> None:
+    from kzarchive.lexicon.segment import russian_runs
+
+    text = ("жы лы “Пу те шест вие в Турк ме нию и Хи ву” ат ты кі та бы шық ты")
+    pieces = text.split()
+    runs = russian_runs(pieces)
+    assert len(runs) == 1 and pieces[runs[0][0]] == "жы"  # up to the first Kazakh letter
+    assert "Путешествие в Туркмению и Хиву”" in rejoin(text, SyllableRepairer())
+    # Kazakh pieces such as "ко", "со", "на" are no Russian marker (004)
+    assert not russian_runs("сым шасы бо лып та бы ла тын Лис са бон про то ко лы на".split())
+    assert not russian_runs("ал ды мен Ре сей ге со нан".split())
 
 
 def test_russian_dev_accuracy() -> None:

@@ -17,7 +17,9 @@ piece: case ending of the word before or a word of its own (`CliticModel`). Piec
 Latin, a piece ending in punctuation that is not the last, a capital letter that is not
 the first) bound the search. A paragraph with hardly a Kazakh-only letter and Russian function
 words is scored by Russian word frequencies instead (`RussianWordModel`, wordfreq's list shipped
-as `data/ru_wordfreq.tsv.gz`), with one-letter pieces ("в", "к") kept as words.
+as `data/ru_wordfreq.tsv.gz`), with one-letter pieces ("в", "к") kept as words; inside a
+Kazakh paragraph, a Russian line (`russian_runs`: no Kazakh-only letter, a marker such as "в",
+"и", "для") has its words scored the same way.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Weights:
     document: float = 3.0  # weight of one unsplit occurrence in the document itself
     clitic_words: float = 0.3  # share of the word model in the clitic attach/detach decision
     seam: float = 1.0  # factor on the piece-seam model's log-odds for every seam inside a word
+    clitic_bias: float = -0.7  # added to the clitic attach log-odds: a wrong join costs two words, a wrong split one (≈ -ln 2)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -254,6 +257,8 @@ def viterbi_spans(
     clitics: "CliticModel | None" = None,
     boundaries: "BoundaryModel | None" = None,
     letter_words: bool = False,
+    russian: "RussianWordModel | None" = None,
+    russian_runs: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Best grouping of pieces into words. With `letter_words` (Russian paragraphs) a
     one-letter piece is a word of its own ("в", "к", "и"): syllable splitting never leaves one."""
@@ -261,6 +266,15 @@ def viterbi_spans(
     if letter_words:
         parsed = [_alone(piece) if len(piece.core) == 1 else piece for piece in parsed]
     size = len(parsed)
+    # run[i]: index of the Russian run (a Russian line inside a Kazakh paragraph) holding
+    # piece i, or -1; a word wholly inside one run is scored by the Russian model
+    run = [-1] * size
+    if russian is not None:
+        for number, (first, last) in enumerate(russian_runs):
+            for index in range(first, last):
+                run[index] = number
+                if len(parsed[index].core) == 1:
+                    parsed[index] = _alone(parsed[index])
     seams = [0.0] * size  # seams[i]: bonus for joining piece i - 1 with piece i
     if boundaries and model.weights.seam:
         factor = model.weights.seam
@@ -288,7 +302,8 @@ def viterbi_spans(
                 joined_bonus += cohesion.bonus(parsed[end - 2].core, piece.core)
             if end - 1 > start:
                 joined_bonus += seams[end - 1]
-            score = best[start] + _span_score(form, piece, end - start, parsed[start], model) + joined_bonus
+            scorer = russian if run[start] >= 0 and run[end - 1] == run[start] else model
+            score = best[start] + _span_score(form, piece, end - start, parsed[start], scorer) + joined_bonus
             if score > best[end]:
                 best[end] = score
                 back[end] = start
@@ -299,7 +314,7 @@ def viterbi_spans(
         end = back[end]
     spans.reverse()
     if clitics:
-        return _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model))
+        return _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model, run))
     return _fix_coordination(parsed, spans)
 
 
@@ -308,7 +323,8 @@ def _alone(piece: Piece) -> Piece:
 
 
 def _fix_clitics(
-    parsed: Sequence[Piece], spans: list[tuple[int, int]], clitics: "CliticModel", model: WordModel
+    parsed: Sequence[Piece], spans: list[tuple[int, int]], clitics: "CliticModel", model: WordModel,
+    run: Sequence[int] = (),
 ) -> list[tuple[int, int]]:
     """Attach or detach мен/да/ма… pieces by the clitic model, which sees the words around
     them (a unigram word model cannot tell "мүддесі мен" from "мүддесімен")."""
@@ -319,7 +335,7 @@ def _fix_clitics(
         start, end = fixed[index]
         last = parsed[end - 1]
         clitic = last.core.casefold()
-        if clitic in CLITICS and not last.lead:
+        if clitic in CLITICS and not last.lead and not (run and run[end - 1] >= 0):
             following = _span_core(parsed, fixed[index + 1]) if index + 1 < len(fixed) else ""
             if end - start >= 2:
                 left = _span_core(parsed, (start, end - 1))
@@ -327,6 +343,7 @@ def _fix_clitics(
                 z = clitics.log_odds(left, clitic, last.trail, following, before)
                 if weight:
                     z += weight * _join_gain(model, left, clitic)
+                z += model.weights.clitic_bias
                 if z < 0:
                     fixed[index:index + 1] = [(start, end - 1), (end - 1, end)]
                     index += 2
@@ -341,6 +358,7 @@ def _fix_clitics(
                 z = clitics.log_odds(left, clitic, last.trail, following, before)
                 if weight:
                     z += weight * _join_gain(model, left, clitic)
+                z += model.weights.clitic_bias
                 if z > 0:
                     fixed[index - 1:index + 1] = [(previous[0], end)]
                     continue
@@ -758,6 +776,30 @@ def is_russian_paragraph(pieces: Sequence[str]) -> bool:
     return len(cyrillic) >= 12 or any(core.casefold() in _RUSSIAN_FUNCTION_WORDS for core in cyrillic)
 
 
+# Pieces that are Russian words and never a piece of split Kazakh (the splitting leaves no
+# one-letter piece): a run of Kazakh-letter-free pieces holding one is a Russian line.
+_RUSSIAN_MARKERS = frozenset("и в с к о у для что или это как".split())
+RUSSIAN_RUN_MIN = 6
+
+
+def russian_runs(pieces: Sequence[str], min_pieces: int = RUSSIAN_RUN_MIN) -> list[tuple[int, int]]:
+    """Runs [first, last) of pieces inside a Kazakh paragraph that read as Russian (a reference
+    line, a quotation): no Kazakh-only letter in a piece of 2+ letters, at least `min_pieces`
+    Cyrillic pieces, and a Russian function word that split Kazakh never has ("в", "и", "для")."""
+    parsed = [parse_piece(token) for token in pieces]
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for index in range(len(parsed) + 1):
+        piece = parsed[index] if index < len(parsed) else None
+        if piece is not None and not (len(piece.core) > 1 and _KAZAKH_ONLY_LETTERS.intersection(piece.core)):
+            continue
+        cyrillic = [p.core for p in parsed[start:index] if p.joinable]
+        if len(cyrillic) >= min_pieces and any(core in _RUSSIAN_MARKERS for core in cyrillic):
+            runs.append((start, index))
+        start = index + 1
+    return runs
+
+
 # Russian inflectional endings: an unlisted form is scored by a listed form with the same
 # stem ("проблемном" by "проблемный").
 _RUSSIAN_ENDINGS = tuple(sorted(set(
@@ -956,7 +998,10 @@ class SyllableRepairer:
             russian = self._russian()
             if russian is not None:
                 return viterbi_spans(pieces, russian, self.cohesion, None, self.boundaries, letter_words=True)
-        return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries)
+        runs = russian_runs(pieces) if self.use_russian else []
+        russian = self._russian() if runs else None
+        return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries,
+                             russian=russian, russian_runs=runs if russian is not None else ())
 
     def _russian(self) -> "RussianWordModel | None":
         """The Russian-paragraph model, built on first use (None without the Russian list)."""
