@@ -243,6 +243,7 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     cleaned = stages.run("clean", lambda: clean_text(decoded.text))
     result.stats = dict(cleaned.stats)
     document = stages.run("structure", lambda: structure_document(cleaned, main_language=entry.language or "kk"))
+    result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
     tree = stages.run("encode", lambda: encode_tei(document, info))
     del cleaned, document
     tei_bytes = stages.run("encode", lambda: serialise_tei(tree))
