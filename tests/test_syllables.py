@@ -109,7 +109,7 @@ def test_held_out_accuracy_on_reduced_set() -> None:
     data = load()
     result = evaluate(data, seed=3, limit=80)
     assert result.total > 700
-    # Measured 97.3% on this slice (97.92% on the full held-out set, see
+    # Measured 97.28% on this slice (97.95% on the full held-out set, see
     # bench/syllables/README.md); the 98% target on the full set is not met yet.
     assert result.accuracy >= 0.97, result.errors[:20]
 
@@ -157,8 +157,20 @@ def test_russian_dev_accuracy() -> None:
     data = load_ru_dev()
     result = evaluate(data)
     assert result.total > 1500
-    # Measured 98.5% on the Russian lines of the training texts (77.0% without the Russian model).
-    assert result.accuracy >= 0.98, result.errors[:20]
+    # Measured 98.76% (20 errors) on the Russian lines of the training texts: 98.51% before the
+    # capitalised-word rule ("Жу кубович"), 77.0% without the Russian model.
+    assert result.accuracy >= 0.985, result.errors[:20]
+
+
+def test_capitalised_word_keeps_its_unknown_lowercase_rest() -> None:
+    from kzarchive.lexicon.segment import Weights
+
+    text = "6. Жу ку бо вич Т.С. Ис то рия и по ли ти ка в СНГ.".split()
+    lexicon = Lexicon.from_texts(["бек бар және"], "tiny")
+    assert " ".join(SyllableRepairer(lexicon).rejoin(text)).startswith("6. Жукубович Т.С. История")
+    # without the rule the name is cut at its capitalised first piece
+    without = SyllableRepairer(lexicon, weights=Weights(orphan=0.0))
+    assert " ".join(without.rejoin(text)).startswith("6. Жу кубович")
 
 
 def test_seam_model_learns_word_boundaries() -> None:

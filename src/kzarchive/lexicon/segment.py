@@ -15,7 +15,8 @@ piece-seam model (`BoundaryModel`: last syllable of the left piece, first of the
 their letters and vowel harmony). A logistic clitic model then re-decides each мен/да/ма…
 piece: case ending of the word before or a word of its own (`CliticModel`). Pieces that cannot be inside a word (acronyms, numbers,
 Latin, a piece ending in punctuation that is not the last, a capital letter that is not
-the first) bound the search. A paragraph with hardly a Kazakh-only letter and Russian function
+the first) bound the search; an unexplained lowercase word right after a capitalised one costs
+extra, so an unknown name is not cut at its first piece ("Жу кубович"). A paragraph with hardly a Kazakh-only letter and Russian function
 words is scored by Russian word frequencies instead (`RussianWordModel`, wordfreq's list shipped
 as `data/ru_wordfreq.tsv.gz`), with one-letter pieces ("в", "к") kept as words; inside a
 Kazakh paragraph, a Russian line (`russian_runs`: no Kazakh-only letter, a marker such as "в",
@@ -60,6 +61,7 @@ class Weights:
     clitic_words: float = 0.3  # share of the word model in the clitic attach/detach decision
     seam: float = 1.0  # factor on the piece-seam model's log-odds for every seam inside a word
     clitic_bias: float = -0.7  # added to the clitic attach log-odds: a wrong join costs two words, a wrong split one (≈ -ln 2)
+    orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -175,6 +177,7 @@ class WordModel:
         self.chars = _shared_char_model(lexicon)
         self.endings = _shared_ending_model(lexicon)
         self._cache: dict[str, float] = {}
+        self._morph_cache: dict[str, float] = {}
 
     def log_prob(self, form: str) -> float:
         cached = self._cache.get(form)
@@ -186,12 +189,23 @@ class WordModel:
     def known(self, form: str) -> bool:
         return self.counts.get(form, 0) > 0
 
+    def explained(self, form: str) -> bool:
+        """Attested, or a known stem + a grammatical suffix chain."""
+        return self.counts.get(form, 0) > 0 or self._morph(form) > -math.inf
+
+    def _morph(self, form: str) -> float:
+        cached = self._morph_cache.get(form)
+        if cached is None:
+            cached = self._morphology(form)
+            self._morph_cache[form] = cached
+        return cached
+
     def _score(self, form: str) -> float:
         parts = [self._shape(form)]
         seen = self.counts.get(form, 0)
         if seen:
             parts.append(math.log(seen) - self.log_total)
-        morph = self._morphology(form)
+        morph = self._morph(form)
         if morph > -math.inf:
             parts.append(morph)
         return _log_sum(parts)
@@ -283,6 +297,7 @@ def viterbi_spans(
                 left, right = parsed[index - 1].core.casefold(), parsed[index].core.casefold()
                 if "-" not in left and "-" not in right:
                     seams[index] = factor * boundaries.log_odds(left, right)
+    orphan = model.weights.orphan
     best = [0.0] + [-math.inf] * size
     back = [0] * (size + 1)
     for start in range(size):
@@ -304,6 +319,10 @@ def viterbi_spans(
                 joined_bonus += seams[end - 1]
             scorer = russian if run[start] >= 0 and run[end - 1] == run[start] else model
             score = best[start] + _span_score(form, piece, end - start, parsed[start], scorer) + joined_bonus
+            if orphan and start and parsed[start - 1].can_precede and parsed[start].can_continue \
+                    and parsed[back[start]].capital and len(form) >= 3 and not scorer.explained(form):
+                # a capitalised word cut off an unknown lowercase rest: "Бек тепов", "Қазақ ситандық"
+                score -= orphan
             if score > best[end]:
                 best[end] = score
                 back[end] = start
@@ -832,6 +851,10 @@ class RussianWordModel:
 
     def known(self, form: str) -> bool:
         return self.kazakh.known(form) or self.russian.log_prob(form) > -math.inf
+
+    def explained(self, form: str) -> bool:
+        """Listed (Russian or Kazakh), or a listed Russian stem with another ending."""
+        return self.kazakh.known(form) or self._listed(form) > -math.inf
 
     def log_prob(self, form: str) -> float:
         cached = self._cache.get(form)
