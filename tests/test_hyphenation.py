@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kzarchive.clean.hyphenation import HyphenResolver, decision_label, load_hunspell
+from kzarchive.clean.hyphenation import HyphenResolver, decision_label
+from kzarchive.lexicon.hunspell import load_kazakh_hunspell
 from kzarchive.lexicon.wordlist import Lexicon
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,7 +104,7 @@ def _real_accuracy(hunspell: bool) -> tuple[float, list]:
 
 
 def test_real_hand_checked_cases() -> None:
-    accuracy, errors = _real_accuracy(hunspell=load_hunspell() is not None)
+    accuracy, errors = _real_accuracy(hunspell=load_kazakh_hunspell() is not None)
     assert accuracy >= 0.99, errors
 
 

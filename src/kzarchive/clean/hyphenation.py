@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..lexicon.hunspell import HunspellChecker, load_kazakh_hunspell
+from ..lexicon.hunspell import load_kazakh_hunspell
 from ..lexicon.wordlist import Lexicon, clean_word_forms
 
 # Punctuation that may open a token ("«Ор-").
@@ -87,12 +87,6 @@ def _dash(reason: str, confidence: float) -> HyphenDecision:
     return HyphenDecision(False, True, reason, round(confidence, 3))
 
 
-@lru_cache(maxsize=1)
-def load_hunspell() -> HunspellChecker | None:
-    """hunspell-kk through spylls (one shared instance per process), or None when missing."""
-    return load_kazakh_hunspell()
-
-
 class FormIndex:
     """Case-folded word forms with counts, searchable by prefix, hyphenated forms by head."""
 
@@ -145,7 +139,7 @@ class HyphenResolver:
         self.words = FormIndex(self.lexicon.counts)
         document_forms = Counter(clean_word_forms(document_text)) if document_text else Counter()
         self.document = FormIndex(document_forms)
-        self.speller = load_hunspell() if hunspell else None
+        self.speller = load_kazakh_hunspell() if hunspell else None
         self._cache: dict[tuple[str, str], HyphenDecision] = {}
         self.description = (
             "Line-end hyphens were resolved from evidence: how the document writes each word "

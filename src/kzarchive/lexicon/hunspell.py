@@ -25,8 +25,7 @@ class HunspellChecker:
         self._loaded = dictionary
         self.path = path
         self.name = f"hunspell {Path(path).name}"
-        self._exact: dict[str, bool] = {}   # lookup(): the form as written
-        self._cache: dict[str, bool] = {}   # accepts(): as written or capitalised
+        self._exact: dict[str, bool] = {}   # lookup() answers, by the form as written
 
     @property
     def _dictionary(self) -> object:
@@ -46,17 +45,8 @@ class HunspellChecker:
         return known
 
     def accepts(self, word: str) -> bool:
-        known = self._cache.get(word)
-        if known is None:
-            known = self._lookup(word)
-            self._cache[word] = known
-        return known
-
-    def _lookup(self, word: str) -> bool:
-        try:
-            return bool(self._dictionary.lookup(word) or self._dictionary.lookup(word.capitalize()))
-        except Exception:  # spylls can trip over odd input; treat as unknown
-            return False
+        """As written or capitalised (a sentence-initial form of a lower-case word)."""
+        return self.lookup(word) or self.lookup(word.capitalize())
 
 
 def find_dictionary() -> str | None:
