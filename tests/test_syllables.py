@@ -99,19 +99,19 @@ def test_004_reference_at_least_99_percent() -> None:
 
     result = evaluate_reference()
     assert result.total >= 300
-    # Measured 99.68 % (1 error, "қыруар"); 99.05 % before the clitic bias.
-    assert result.accuracy >= 0.993, result.errors
+    # Measured 99.68 % (1 error, "де монтаждау"); 99.05 % before the clitic bias.
+    assert result.accuracy >= 0.99, result.errors
 
 
-def test_held_out_accuracy_on_reduced_set() -> None:
+def test_held_out_accuracy_meets_the_target() -> None:
+    """The whole held-out set (10 175 words, 15.6 % not in the training lexicon) at >= 98 %."""
     from heldout import evaluate, load
 
     data = load()
-    result = evaluate(data, seed=3, limit=80)
-    assert result.total > 700
-    # Measured 97.28% on this slice (97.95% on the full held-out set, see
-    # bench/syllables/README.md); the 98% target on the full set is not met yet.
-    assert result.accuracy >= 0.97, result.errors[:20]
+    result = evaluate(data)
+    assert result.total > 10_000
+    # Measured 98.21 % (182 errors) with hunspell-kk's word list as stems; 97.95 % without it.
+    assert result.accuracy >= 0.98, result.errors[:20]
 
 
 def test_dev_split_accuracy() -> None:
@@ -120,8 +120,30 @@ def test_dev_split_accuracy() -> None:
     data = load_dev()
     result = evaluate(data, limit=40)
     assert result.total > 3000
-    # Measured 98.28% on these 40 chunks, 98.18% on the whole dev split (where the weights are tuned).
+    # Measured 98.40% on these 40 chunks, 98.34% on the whole dev split (where the weights are tuned).
     assert result.accuracy >= 0.98, result.errors[:20]
+
+
+def test_dictionary_entries_count_as_stems() -> None:
+    """A stem listed only in hunspell-kk's word list explains an unseen inflected form."""
+    from kzarchive.lexicon.segment import Weights
+
+    pieces = "біз дің аба жа дай ла ры мыз".split()
+    listed = SyllableRepairer(dictionary=frozenset({"абажадай"}))
+    assert listed.rejoin(pieces) == ["біздің", "абажадайларымыз"]
+    unlisted = SyllableRepairer(dictionary=frozenset(), weights=Weights(dictionary_count=0.0))
+    assert unlisted.rejoin(pieces) != ["біздің", "абажадайларымыз"]
+    assert "word list as known stems" in listed.method_description
+
+
+def test_short_dictionary_entries_are_ignored() -> None:
+    """hunspell-kk lists fragments-as-words ("ор", "лық"): entries under 4 letters are not stems."""
+    from kzarchive.lexicon.hunspell import dictionary_words
+
+    words = dictionary_words(4)
+    assert len(words) > 50_000  # hunspell-kk is a test requirement (scripts/bootstrap --test)
+    assert all(len(word) >= 4 for word in words)
+    assert "абажадай" in words and "ор" not in words and "лық" not in words
 
 
 def test_russian_paragraphs_detected() -> None:

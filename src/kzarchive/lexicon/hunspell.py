@@ -72,6 +72,29 @@ def dictionary_identity() -> str:
 
 
 @lru_cache(maxsize=1)
+def dictionary_words(min_len: int = 1) -> frozenset[str]:
+    """The lower-case entries of hunspell-kk's word list (.dic) of `min_len`+ letters, or an
+    empty set without the dictionary. Read directly (a plain set lookup, unlike spylls' affix
+    expansion): the entries are stems and common forms ("абайла", "абайсыздық")."""
+    if os.environ.get("KZARCHIVE_NO_HUNSPELL"):
+        return frozenset()
+    stem = find_dictionary()
+    if stem is None:
+        return frozenset()
+    try:
+        raw = Path(stem + ".dic").read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return frozenset()
+    words = set()
+    for line in raw.splitlines()[1:]:  # the first line is the entry count
+        entry = line.split("/", 1)[0].split(None, 1)[0] if line.strip() else ""
+        word = entry.casefold()
+        if len(word) >= min_len and word.isalpha():
+            words.add(word)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
 def load_kazakh_hunspell() -> HunspellChecker | None:
     if os.environ.get("KZARCHIVE_NO_HUNSPELL"):
         return None

@@ -35,7 +35,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS, is_cyrillic_letter
-from .hunspell import HunspellChecker, load_kazakh_hunspell
+from .hunspell import HunspellChecker, dictionary_words, load_kazakh_hunspell
 from .suffixes import MAX_ENDING, EndingModel, ending_agrees, harmony
 from .syllabify import syllabify
 from .wordlist import Lexicon, clean_word_forms
@@ -61,6 +61,9 @@ class Weights:
     clitic_words: float = 0.3  # share of the word model in the clitic attach/detach decision
     seam: float = 1.0  # factor on the piece-seam model's log-odds for every seam inside a word
     clitic_bias: float = -0.7  # added to the clitic attach log-odds: a wrong join costs two words, a wrong split one (≈ -ln 2)
+    dictionary_count: float = 0.1  # pseudo-count of a hunspell-kk word-list entry the corpus never saw
+    dictionary_form: bool = True  # the entry also counts as a whole form (not only as a stem)
+    dictionary_min_len: int = 4  # short entries ("ор", "лық") are fragments as often as words
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
 
 
@@ -165,8 +168,10 @@ class WordModel:
         hunspell: HunspellChecker | None = None,
         document: Counter[str] | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
+        dictionary: frozenset[str] = frozenset(),
     ) -> None:
         self.weights = weights
+        self.dictionary = dictionary if weights.dictionary_count > 0 else frozenset()
         self.lexicon = lexicon
         self.hunspell = hunspell
         self.counts: Counter[str] = Counter(lexicon.counts)
@@ -200,9 +205,18 @@ class WordModel:
             self._morph_cache[form] = cached
         return cached
 
+    def _stem_count(self, stem: str) -> float:
+        """Corpus count of a stem, else the dictionary's pseudo-count for a listed one."""
+        seen = self.counts.get(stem, 0)
+        if seen or not self.dictionary:
+            return seen
+        if len(stem) >= self.weights.dictionary_min_len and stem in self.dictionary:
+            return self.weights.dictionary_count
+        return 0
+
     def _score(self, form: str) -> float:
         parts = [self._shape(form)]
-        seen = self.counts.get(form, 0)
+        seen = self._stem_count(form) if self.weights.dictionary_form else self.counts.get(form, 0)
         if seen:
             parts.append(math.log(seen) - self.log_total)
         morph = self._morph(form)
@@ -227,7 +241,7 @@ class WordModel:
         best = -math.inf
         for cut in range(max(3, len(form) - MAX_ENDING), len(form)):
             stem = form[:cut]
-            seen = self.counts.get(stem, 0)
+            seen = self._stem_count(stem)
             if not seen:
                 continue
             ending = form[cut:]
@@ -990,6 +1004,7 @@ class SyllableRepairer:
         clitics: CliticModel | None = None,
         boundaries: BoundaryModel | None = None,
         use_russian: bool = True,
+        dictionary: frozenset[str] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         if self.lexicon is Lexicon.default():
@@ -1002,11 +1017,15 @@ class SyllableRepairer:
         self.boundaries = boundaries or None
         self.hunspell = load_kazakh_hunspell() if use_hunspell else None
         document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
-        self.model = WordModel(self.lexicon, self.hunspell, document, weights)
+        if dictionary is None:
+            dictionary = dictionary_words(weights.dictionary_min_len) if weights.dictionary_count > 0 else frozenset()
+        self.model = WordModel(self.lexicon, self.hunspell, document, weights, dictionary)
         self.cohesion = PieceCohesion(document_text.split()) if document_text else None
         self.use_russian = use_russian
         self._russian_model: RussianWordModel | None = None
-        hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell"
+        hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell affix expansion"
+        if self.model.dictionary:
+            hunspell_note += f"; the {len(self.model.dictionary)} entries of hunspell-kk's word list as known stems"
         self.method_description = (
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
