@@ -36,7 +36,7 @@ from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS, is_cyrillic_letter
 from .hunspell import HunspellChecker, dictionary_words, load_kazakh_hunspell
-from .suffixes import MAX_ENDING, EndingModel, ending_agrees, harmony
+from .suffixes import MAX_ENDING, VOICELESS, EndingModel, ending_agrees, harmony
 from .syllabify import syllabify
 from .wordlist import Lexicon, clean_word_forms
 
@@ -64,6 +64,7 @@ class Weights:
     dictionary_count: float = 0.1  # pseudo-count of a hunspell-kk word-list entry the corpus never saw
     dictionary_form: bool = True  # the entry also counts as a whole form (not only as a stem)
     dictionary_min_len: int = 4  # short entries ("ор", "лық") are fragments as often as words
+    stray_particles: bool = True  # re-attach a lone да/де/та/те that cannot be the particle there
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
 
 
@@ -347,7 +348,8 @@ def viterbi_spans(
         end = back[end]
     spans.reverse()
     if clitics:
-        return _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model, run))
+        spans = _fix_instrumental(parsed, _fix_clitics(parsed, spans, clitics, model, run))
+        return _fix_stray_particles(parsed, spans, model, run) if model.weights.stray_particles else spans
     return _fix_coordination(parsed, spans)
 
 
@@ -395,6 +397,72 @@ def _fix_clitics(
                 if z > 0:
                     fixed[index - 1:index + 1] = [(previous[0], end)]
                     continue
+        index += 1
+    return fixed
+
+
+_PARTICLES_D = frozenset("да де та те".split())
+
+
+# a loanword's last syllable with у as its vowel is back ("референдум|да", "консенсус|қа")
+_LOAN_U_RE = re.compile(r"[^аәеёиоөуұүыіэюя]у[^аәеёиоөуұүыіэюяй]+$")
+
+
+def _word_harmony(word: str) -> str:
+    return "b" if _LOAN_U_RE.search(word) else harmony(word)
+
+
+def _particle_agrees(previous: str, particle: str) -> bool:
+    """Could `particle` (да/де/та/те) stand after `previous` as the particle "too, even"?
+    It follows the word's vowel harmony and voicing: "жақ та", "Ресей де", never "отырған де"."""
+    word_harmony = _word_harmony(previous)
+    if word_harmony != "x" and word_harmony != harmony(particle):
+        return False
+    voiceless = previous[-1] in VOICELESS
+    return particle[0] == ("т" if voiceless else "д")
+
+
+def _fix_stray_particles(
+    parsed: Sequence[Piece], spans: list[tuple[int, int]], model: WordModel, run: Sequence[int] = (),
+) -> list[tuple[int, int]]:
+    """A lone да/де/та/те that cannot be the particle after the word before (wrong harmony or
+    voicing) is a syllable of a neighbour: the first of the next word ("отырған де позитарлық" →
+    "депозитарлық") or the last of the word before ("тереңде те" → "тереңдете"), whichever the
+    word model prefers."""
+    fixed = list(spans)
+    index = 1
+    while index < len(fixed) - 1:
+        start, end = fixed[index]
+        piece = parsed[start]
+        particle = piece.core
+        if end - start != 1 or particle not in _PARTICLES_D or piece.lead or piece.trail \
+                or (run and run[start] >= 0):
+            index += 1
+            continue
+        previous, following = fixed[index - 1], fixed[index + 1]
+        left = _span_core(parsed, previous)
+        right = _span_core(parsed, following)
+        joinable_left = parsed[previous[1] - 1].can_precede and piece.can_continue
+        joinable_right = piece.can_precede and parsed[following[0]].can_continue \
+            and right[:1].islower()
+        if not (joinable_left and left.isalpha() and sum(ch.isupper() for ch in left) <= 1) \
+                or _particle_agrees(left.casefold(), particle):
+            index += 1
+            continue
+        # a syllable, not a suffix: joining left needs no assimilation check ("тереңде|те"), but
+        # one word keeps one harmony unless the lexicon knows better ("референдумда")
+        joined = (left + particle).casefold()
+        join_left = model.log_prob(joined) + model.log_prob(right.casefold()) \
+            if _word_harmony(left.casefold()) in ("x", harmony(particle)) or model.known(joined) else -math.inf
+        join_right = model.log_prob(left.casefold()) + model.log_prob((particle + right).casefold()) \
+            if joinable_right else -math.inf
+        if join_left == join_right == -math.inf:
+            index += 1
+            continue
+        if join_right > join_left:
+            fixed[index:index + 2] = [(start, following[1])]
+        else:
+            fixed[index - 1:index + 1] = [(previous[0], end)]
         index += 1
     return fixed
 
