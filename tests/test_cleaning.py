@@ -139,6 +139,40 @@ def test_form_feed_is_an_unnumbered_page_break() -> None:
     assert any(isinstance(n, PageBreak) and n.n is None for b in document.blocks for n in b.inlines)
 
 
+def test_blank_line_inside_a_sentence_is_an_unnumbered_page_turn() -> None:
+    """Where blank lines part paragraphs, a blank line inside a sentence is a page turn."""
+    first, second = _wrapped(1), _wrapped(1)
+    cut = first[:2] + ["", first[2]]  # "… міндеттері" ⏎⏎ "құжаттарда берілген …": mid-sentence
+    text = "\n\n".join(["\n".join(cut[:2]), "\n".join(cut[3:]), "\n".join(second)])
+    document = clean_text(text)
+    paragraphs = [b for b in document.blocks if b.kind == "p"]
+    assert len(paragraphs) == 2  # the sentence is one paragraph again
+    turns = [n for n in paragraphs[0].inlines if isinstance(n, PageBreak)]
+    assert len(turns) == 1 and turns[0].n is None
+    assert document.stats["unnumbered_page_turns"] == 1
+    assert not any(isinstance(n, PageBreak) for n in paragraphs[1].inlines)  # a paragraph end is no page turn
+
+
+def test_no_page_turn_where_every_line_is_followed_by_a_blank() -> None:
+    text = "\n\n".join(_wrapped(3))  # 001's style: blank lines carry no meaning
+    document = clean_text(text)
+    assert document.stats.get("unnumbered_page_turns", 0) == 0
+    assert not any(isinstance(n, PageBreak) for b in document.blocks for n in b.inlines)
+
+
+def test_running_head_without_number_marks_a_page_turn(tei_trees, converted_tei) -> None:
+    """004 prints no page numbers: its title repeated mid-sentence is a running head, and a page
+    turned there; its other four page turns fall on blank lines inside sentences."""
+    body = tei_trees["004"].getroot().find(".//t:body", NS)
+    heads = body.findall(".//t:fw[@type='header']", NS)
+    assert heads
+    for head in heads:
+        before = head.getprevious()
+        assert before is not None and before.tag == f"{{{TEI_NS}}}pb" and before.get("n") is None
+    assert converted_tei["004"].stats["unnumbered_page_turns"] == 4
+    assert len(body.findall(".//t:pb", NS)) == len(heads) + 4
+
+
 def test_recurring_running_head_with_page_numbers_is_forme_work() -> None:
     lines: list[str] = []
     for page in range(10, 15):

@@ -16,6 +16,7 @@ FORMAT_LABELS = {"tei": "TEI", "epub": "EPUB", "docx": "DOCX", "pdf": "PDF"}
 # The cleaning statistics a reader of the report cares most about, in this order; the rest follow.
 KEY_STATS = {
     "page_numbers": "page numbers (pb)",
+    "unnumbered_page_turns": "page turns without a number (pb)",
     "running_headers": "running heads",
     "running_footers": "running feet",
     "hyphens_joined": "break hyphens removed",

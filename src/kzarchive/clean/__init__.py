@@ -65,8 +65,10 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
         ("hyphenation", f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
          f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"). {tools.hyphens.description}"),
         ("segmentation", f"Paragraphs rebuilt from {stats['joined_lines'] + stats['blocks']} source lines; "
-         f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['running_headers'] + stats['running_footers']} "
-         f"running heads and feet encoded as fw; {stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
+         f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['unnumbered_page_turns']} blank lines "
+         "inside a sentence (where blank lines otherwise part paragraphs) encoded as unnumbered pb; "
+         f"{stats['running_headers'] + stats['running_footers']} running heads and feet encoded as fw, "
+         f"with a pb where no page number marks the turn; {stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
          "web-page debris moved to the header."),
         ("correction", f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
          f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. {tools.syllables.method_description}"),

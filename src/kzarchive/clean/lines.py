@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-LineKind = Literal["text", "blank", "pagenum", "header", "footer", "separator", "formfeed", "debris"]
+LineKind = Literal["text", "blank", "pagenum", "header", "footer", "separator", "formfeed", "pageturn", "debris"]
 
 # "14", "- 14 -", "— 14 —", "14 бет", "бет 14", "PAGE 3" (a Word field left in scraped text).
 _PAGE_NUMBER = re.compile(

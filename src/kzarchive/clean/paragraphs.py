@@ -93,6 +93,9 @@ class _BlockBuilder:
                 continue
             if pending.lines and not self._breaks(pending.lines, line, gap, index):
                 furniture = [g for g in gap if g.kind not in ("blank",)]
+                if self._silent_page_turn(gap, index):
+                    furniture = [Line(gap[0].no, "", "pageturn")]
+                    self.stats["unnumbered_page_turns"] += 1
                 if furniture:
                     pending.furniture[len(pending.lines) - 1] = furniture
             else:
@@ -104,6 +107,11 @@ class _BlockBuilder:
         self._flush(pending)
         self._emit_furniture(gap)
         return self.blocks
+
+    def _silent_page_turn(self, gap: list[Line], index: int) -> bool:
+        """A blank line inside a sentence, where blank lines otherwise separate paragraphs, is
+        where a page (or column) without a printed number turned: kept as an unnumbered <pb/>."""
+        return bool(gap) and all(g.kind == "blank" for g in gap) and self._blanks_meaningful(index)
 
     def _breaks(self, block: list[Line], b: Line, gap: list[Line], index: int) -> bool:
         """Does line b start a new block after the lines of the current one?"""
@@ -210,7 +218,9 @@ def furniture_inlines(furniture: list[Line]) -> list[Inline]:
     is <fw> (with a <pb> when it carries the page number), a form feed an unnumbered <pb/>."""
     inlines: list[Inline] = []
     for line in furniture:
-        if line.kind == "pagenum":
+        if line.kind == "pageturn":
+            inlines.append(PageBreak(None))
+        elif line.kind == "pagenum":
             inlines += [PageBreak(line.page), FormeWork("pageNum", line.text)]
         elif line.kind in ("header", "footer"):
             if line.page and not any(isinstance(n, PageBreak) and n.n == line.page for n in inlines):
@@ -220,7 +230,20 @@ def furniture_inlines(furniture: list[Line]) -> list[Inline]:
             inlines.append(PageBreak(None))
         elif line.kind == "separator":
             inlines.append(FormeWork("separator", line.text))
-    return inlines
+    return _page_turn_at_heads(inlines)
+
+
+def _page_turn_at_heads(inlines: list[Inline]) -> list[Inline]:
+    """A running head or foot without a page number still means the page turned there: an
+    unnumbered <pb/> after the last foot, else before the first head."""
+    if any(isinstance(node, PageBreak) for node in inlines):
+        return inlines
+    heads = [i for i, node in enumerate(inlines) if isinstance(node, FormeWork) and node.kind in ("header", "footer")]
+    if not heads:
+        return inlines
+    feet = [i for i in heads if inlines[i].kind == "footer"]
+    position = feet[-1] + 1 if feet else heads[0]
+    return inlines[:position] + [PageBreak(None)] + inlines[position:]
 
 
 def merge_text(inlines: list[Inline]) -> list[Inline]:
