@@ -249,6 +249,33 @@ def test_multi_paragraph_nested_and_standalone_notes(tmp_path: Path) -> None:
     assert "сайт қоқысы" not in body_text(out)
 
 
+def test_note_number_runs() -> None:
+    from kzarchive.export.docx import note_number_runs
+
+    assert note_number_runs(["26", "27", "28"]) == [(0, 26)]
+    assert note_number_runs(["1", "2", "1", "2", "3"]) == [(0, 1), (2, 1)]
+    assert note_number_runs(["1", "*"]) is None and note_number_runs([]) is None
+
+
+def _footnote_start(docx_path: Path) -> list[str]:
+    return part_xml(docx_path, "word/document.xml").xpath(
+        "/w:document/w:body/w:sectPr/w:footnotePr/w:numStart/@w:val", namespaces=W)
+
+
+def test_footnotes_start_at_the_source_number(tmp_path: Path) -> None:
+    """002's notes run from 26: Word and LibreOffice number the footnotes 26, 27, … too."""
+    body = """<div><head>Бөлім</head><p>Мәтін<note place="foot" n="26">Бір.</note> және
+      тағы<note place="foot" n="27">Екі.</note>.</p></div>"""
+    assert _footnote_start(export_tiny(tmp_path, body)) == ["26"]
+
+
+def test_footnotes_numbered_from_one_or_restarting_keep_word_numbering(tmp_path: Path) -> None:
+    from_one = """<div><p>А<note place="foot" n="1">Бір.</note> Б<note place="foot" n="2">Екі.</note></p></div>"""
+    assert _footnote_start(export_tiny(tmp_path, from_one)) == []
+    restarting = from_one + """<div><p>В<note place="foot" n="1">Бір.</note></p></div>"""
+    assert _footnote_start(export_tiny(tmp_path, restarting)) == []
+
+
 def test_no_footnotes_part_without_notes(tmp_path: Path) -> None:
     out = export_tiny(tmp_path, "<div><head>Бос</head><p>Ескертусіз.</p></div>")
     with zipfile.ZipFile(out) as package:
@@ -386,3 +413,23 @@ def test_libreoffice_converts_the_export_to_pdf(sample_docx: Path, tmp_path: Pat
     for head in root.iterfind(".//tei:text//tei:div/tei:head", NSMAP):
         assert reading_text(head) in text
     assert "http://www.nato.int" in text  # the footnote survived the conversion
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH; CI installs libreoffice-writer")
+def test_libreoffice_shows_the_source_note_numbers(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    body = """<div><head>Бөлім</head><p>Мәтін<note place="foot" n="26">Бірінші ескерту.</note> және
+      тағы<note place="foot" n="27">Екінші ескерту.</note>.</p></div>"""
+    docx_path = export_tiny(tmp_path, body)
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(docx_path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = tmp_path / "tiny.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Мәтін26" in text and "тағы27" in text, text
+    assert "26" in text.split("Бірінші ескерту")[0].split("тағы27")[-1]  # the footnote's own mark

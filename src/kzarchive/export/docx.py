@@ -208,6 +208,7 @@ class Story:
 class Footnotes:
     part: XmlPart
     next_id: int = 1
+    numbers: list[str] = field(default_factory=list)  # the TEI note numbers, in document order
 
     @property
     def element(self) -> etree._Element:
@@ -272,6 +273,8 @@ def build_docx_bytes(tree: etree._ElementTree, *, page_markers: bool = True) -> 
     _add_title_page(ctx, metadata)
     _render_block(text, ctx, Styles(NORMAL))
     _flush_page_markers(ctx)
+    if shared.footnotes is not None:
+        _number_footnotes_as_the_source(document, shared.footnotes.numbers)
     _set_core_properties(document, metadata, root, doc_lang)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -1021,6 +1024,7 @@ def _render_footnote(note: etree._Element, ctx: Context) -> int:
     footnotes = _footnotes(ctx)
     footnote_id = footnotes.next_id
     footnotes.next_id += 1
+    footnotes.numbers.append(normalize_space(note.get("n", "")))
     footnote = OxmlElement("w:footnote")
     footnote.set(qn("w:id"), str(footnote_id))
     footnotes.element.append(footnote)
@@ -1038,6 +1042,42 @@ def _render_footnote(note: etree._Element, ctx: Context) -> int:
         first = _new_paragraph(inner, ParagraphLook(FOOTNOTE_TEXT), use_bookmark=False)
     _prefix_footnote_mark(first)
     return footnote_id
+
+
+def note_number_runs(numbers: list[str]) -> list[tuple[int, int]] | None:
+    """(index of the first note, its number) for each run of consecutive note numbers
+    ("26", "27", … → one run from 26; an article that starts again at 1 opens a new run), or
+    None when a note number is not a plain number (Word's own numbering is used then)."""
+    if not numbers or not all(n.isdigit() for n in numbers):
+        return None
+    runs = [(0, int(numbers[0]))]
+    for index in range(1, len(numbers)):
+        if int(numbers[index]) != int(numbers[index - 1]) + 1:
+            runs.append((index, int(numbers[index])))
+    return runs
+
+
+def _number_footnotes_as_the_source(document: DocxDocument, numbers: list[str]) -> None:
+    """Word numbers footnotes itself (a custom mark is printed twice by LibreOffice), so the
+    source's numbers are kept through where numbering starts (w:numStart: 002's notes run from
+    26). Numbering that starts again (each article of an issue at 1) stays Word's continuous
+    1, 2, …: a restart per section (w:numRestart="eachSect") shows as 0 in LibreOffice 7."""
+    runs = note_number_runs(numbers)
+    if runs is None or len(runs) != 1 or runs[0][1] == 1:
+        return
+    section = document.element.body.find(qn("w:sectPr"))
+    if section is None:
+        return
+    footnote_pr = OxmlElement("w:footnotePr")
+    number_start = OxmlElement("w:numStart")
+    number_start.set(qn("w:val"), str(runs[0][1]))
+    footnote_pr.append(number_start)
+    _insert_setting(section, footnote_pr, _SECTION_CHILDREN_AFTER_FOOTNOTE_PR)
+
+
+_SECTION_CHILDREN_AFTER_FOOTNOTE_PR = ("endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+                                       "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+                                       "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings")
 
 
 def _prefix_footnote_mark(paragraph: etree._Element) -> None:

@@ -2,8 +2,9 @@
 are moved to their calls ("…сөзінен шыққан.26 Интеграцияны…"); a URL line dropped into running
 text by the extraction is a URL footnote.
 
-A call is a number glued to the word or punctuation before it. It is bound only when a note with
-that number exists and the calls run in order, so years and counts are never taken for calls.
+A call is a number glued to the word or punctuation before it, or printed after a space at a
+sentence end when it is the very next note. It is bound only when a note with that number exists
+and the calls run in order, so years and counts are never taken for calls.
 The printed call is kept as <choice><orig>26</orig><reg/></choice> right before its <note>, so the
 source can still be read back from the master.
 """
@@ -20,6 +21,10 @@ from .inlines import iter_lines, leading_text
 
 _NOTE_TEXT = re.compile(r"^\s*(\d{1,3})\s+(?=\S)")
 _CALL = re.compile(r"(?<=[^\W\d_]|[.,;:!?)\]”»\"’])(\d{1,3})(?![\w])")
+# A call printed after a space at a sentence end ("…беру қиын. 88"), at the end of the paragraph
+# or before the next sentence: bound only as the very next note, so "…келді. 12 Наурыз…" is not
+# taken for a call unless note 12 is the one expected there.
+_SPACED_CALL = re.compile(r"(?<=[.!?…»”)])( (\d{1,3}))(?=\s*$|\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
 _URL_LINE = re.compile(r"^\s*((?:https?://|www\.)\S+)\s*$")
 _MIN_NOTES = 3
 _MAX_SKIPPED_CALLS = 4  # calls lost in extraction: the next bound call may jump ahead this much
@@ -85,13 +90,18 @@ def _bind_calls(block: Block, pending: dict[int, NoteText], last_bound: int) -> 
     atoms = atomise(block.inlines)
     view = "".join(char if node is None else "\x00" for char, node in atoms)
     spans: list[tuple[int, int, list[Inline]]] = []
-    for match in _CALL.finditer(view):
-        number = int(match.group(1))
+    glued = [(m.start(1), m.end(1), m.group(1), False) for m in _CALL.finditer(view)]
+    spaced = [(m.start(1), m.end(1), m.group(2), True) for m in _SPACED_CALL.finditer(view)]
+    for start, end, digits, after_space in sorted(glued + spaced):
+        number = int(digits)
         if number not in pending or not last_bound < number <= last_bound + _MAX_SKIPPED_CALLS:
             continue
+        if after_space and number != last_bound + 1:
+            continue
         note = _note_for(pending.pop(number))
-        call = Choice([Text(match.group(1))], "", "notecall")
-        spans.append((match.start(1), match.end(1), [call, note]))
+        # the space before a spaced call goes into orig with it: the reading view has no gap
+        call = Choice([Text(view[start:end])], "", "notecall")
+        spans.append((start, end, [call, note]))
         last_bound = number
     if spans:
         block.inlines = _replace(atoms, spans)
