@@ -229,3 +229,19 @@ def test_cleaning_steps_are_described_for_the_header() -> None:
     document = clean_text("\n".join(_wrapped(2)))
     elements = Counter(element for element, _ in document.steps)
     assert {"normalization", "hyphenation", "segmentation", "correction"} <= set(elements)
+
+
+def test_padded_line_ends_a_paragraph_only_at_a_sentence_end() -> None:
+    """Extractors pad a paragraph's last line with spaces (000, 003) — and sometimes a line inside
+    a sentence whose next line starts with a citation or a name's initials."""
+    first, second, third = _wrapped(1), _wrapped(1), _wrapped(1)
+    lines = [first[0], first[1], "құжаттарда берілген және баршаға ортақ нәрсе тек экономика екеніне назар аударды  ",
+             "[6,46]. " + first[2], second[0],
+             "бірге Қазақстан Республикасының мемлекеттік хатшысы әрі сыртқы істер министрі  ",
+             "Қ.К. Тоқаевтың " + second[1], second[2] + "  ", third[0], third[1], third[2]]
+    document = clean_text("\n".join(lines))
+    paragraphs = [b.plain_text() for b in document.blocks if b.kind == "p"]
+    assert len(paragraphs) == 3, paragraphs  # the padded sentence end still ends its paragraph
+    assert "назар аударды [6,46]." in " ".join(paragraphs[0].split())
+    assert "министрі Қ.К. Тоқаевтың" in " ".join(paragraphs[1].split())
+    assert paragraphs[2].startswith(third[0])

@@ -140,7 +140,8 @@ class _BlockBuilder:
         lower_start = bt[:1].islower()
         if blanks and self._blanks_meaningful(index):
             return not (not _TERMINAL.search(at) and lower_start)
-        if a.trailing_spaces >= 2 and not lower_start and not at.endswith((",", "-")):
+        if a.trailing_spaces >= 2 and not lower_start and not at.endswith((",", "-")) \
+                and not _sentence_goes_on(at, bt):
             return True  # extractors pad a paragraph's last line
         if len(at) < 0.5 * self.width and not lower_start and not at.endswith(","):
             return True
@@ -202,6 +203,19 @@ class _BlockBuilder:
             return text, "hyphen-kept"
         self.stats["hyphens_joined"] += 1
         return text[:-1], "hyphen-break"
+
+
+# what starts a line that goes on with the sentence before it: a citation, a name's initials
+_SENTENCE_CONTINUATION = re.compile(r"^(?:\[|[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.)")
+
+
+def _sentence_goes_on(at: str, bt: str) -> bool:
+    """Line a does not end its sentence although it is padded with spaces: a bracket is still
+    open ("[205,⏎1 б.]"), or no sentence end and the next line starts with a citation or initials
+    ("…назар аударды⏎[6,46].", "…министрі⏎Қ.К. Тоқаевтың")."""
+    if at.count("[") > at.count("]") or at.count("(") > at.count(")"):
+        return True
+    return not _TERMINAL.search(at) and bool(_SENTENCE_CONTINUATION.match(bt))
 
 
 def _ends_numbered_heading(block: list[Line], b: Line) -> bool:
