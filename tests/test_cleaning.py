@@ -245,3 +245,44 @@ def test_padded_line_ends_a_paragraph_only_at_a_sentence_end() -> None:
     assert "назар аударды [6,46]." in " ".join(paragraphs[0].split())
     assert "министрі Қ.К. Тоқаевтың" in " ".join(paragraphs[1].split())
     assert paragraphs[2].startswith(third[0])
+
+
+# ---- legacy encodings (002) --------------------------------------------------------------------
+
+def test_cp1251_read_as_cp1252_is_decoded_with_the_source_kept() -> None:
+    text = "\n\n".join(_wrapped(1)) + "\n\n46 Ñáîðíèê äîêóìåíòîâ ïîä ðåä. Ê.Òîêàåâà. Àëìàòû,1998ã. ñ.261.\n"
+    document = clean_text(text)
+    block = [b for b in document.blocks if b.kind == "p"][-1]
+    assert "Сборник документов под ред. К.Токаева. Алматы,1998г. с.261." in block.plain_text()
+    choices = [n for n in block.inlines if isinstance(n, Choice)]
+    assert choices[0].orig[0].text == "Ñáîðíèê" and choices[0].reg == "Сборник"
+    assert document.stats["encoding_fixes"] == 7
+
+
+def test_accented_latin_words_are_not_taken_for_mojibake() -> None:
+    text = "Неміс ғалымы Müller мен түрік ғалымы Ölçü Gül бұл мәселені зерттеді."
+    document = clean_text(text)
+    assert "Müller" in document.blocks[0].plain_text() and "Ölçü Gül" in document.blocks[0].plain_text()
+    assert document.stats.get("encoding_fixes", 0) == 0
+
+
+def test_kazakh_letters_of_a_legacy_font_are_restored_and_quotes_kept() -> None:
+    text = ("Бұл мәселелер орыс “отаршылдары” мен “жергілікті” ұлт өкілдеріні” арасындағы "
+            "қатынастарыны” де”гейіне дейін көтерілді.” Бұл туралы айтылды.")
+    document = clean_text(text)
+    reading = document.blocks[0].plain_text()
+    assert "өкілдерінің арасындағы қатынастарының деңгейіне" in reading
+    assert "“отаршылдары” мен “жергілікті” ұлт" in reading
+    assert "көтерілді.” Бұл" in reading  # a closing quote after a full stop is a quote
+    assert document.stats["encoding_fixes"] == 3
+
+
+def test_002_footnotes_in_a_legacy_encoding_are_readable(tei_trees) -> None:
+    root = tei_trees["002"].getroot()
+    note = root.xpath("//t:note[@n='46']", namespaces=NS)[0]
+    assert "Сборник документов под ред. К.Токаева" in reading_text(note)
+    assert note.xpath(".//t:orig[.='Ñáîðíèê']", namespaces=NS)  # the source form is kept
+    note_45 = root.xpath("//t:note[@n='45']", namespaces=NS)[0]
+    assert "Қазақстан Республикасының Дипломатиясы" in reading_text(note_45)
+    body = " ".join(reading_text(p) for p in root.iterfind(".//t:text//t:p", NS))
+    assert not any("\u00c0" <= ch <= "\u00ff" for ch in body)

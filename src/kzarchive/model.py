@@ -46,7 +46,7 @@ class Choice:
 
     orig: list["Inline"]
     reg: str
-    reason: Literal["syllables", "lookalike", "script", "notecall"]  # notecall: a glued footnote number
+    reason: Literal["syllables", "lookalike", "script", "notecall", "encoding"]  # notecall: a glued footnote number
 
 
 @dataclass

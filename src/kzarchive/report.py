@@ -23,6 +23,7 @@ KEY_STATS = {
     "hyphens_kept": "real hyphens kept",
     "syllable_joins": "syllable-split words rejoined",
     "lookalike_fixes": "mixed-script words fixed",
+    "encoding_fixes": "legacy-encoding words repaired",
     "joined_lines": "lines unwrapped",
     "blocks": "paragraphs and blocks",
 }

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..lexicon.hunspell import dictionary_words
 from ..lexicon.segment import SyllableRepairer
 from ..lexicon.wordlist import Lexicon
 from ..model import CleanDocument
 from .chars import normalize_characters
 from .forme import mark_page_furniture
 from .hyphenation import HyphenResolver
+from .legacy import repair_legacy_encoding
 from .lines import split_lines
 from .lookalikes import fix_mixed_script
 from .paragraphs import build_blocks
@@ -34,6 +36,10 @@ class CleaningTools:
         lexicon = lexicon or Lexicon.default()
         return cls(HyphenResolver(lexicon, document_text=text), SyllableRepairer(lexicon, document_text=text))
 
+    def known_word(self, form: str) -> bool:
+        """Attested in the corpus lexicon or the document itself, or listed by hunspell-kk."""
+        return self.syllables.model.known(form) or form in dictionary_words(4)
+
 
 def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     stats: Counter[str] = Counter()
@@ -49,6 +55,7 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
         return decision.join, decision.keep_hyphen
 
     blocks = build_blocks(lines, decide, stats)
+    repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
     repair_syllable_splits(blocks, tools.syllables, stats)
     steps = editorial_steps(stats, tools)
@@ -60,6 +67,9 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
     return [
         ("normalization", f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
          f"{stats['invisible_marks']} soft hyphens and zero-width marks removed; typographic quotes kept."),
+        ("normalization", f"{stats['encoding_fixes']} words of a legacy 8-bit encoding repaired (Windows-1251 read as "
+         "Windows-1252; қ/Қ/ң of pre-Unicode Kazakh fonts read as є/І/”), each checked against the lexicon; "
+         "the source form is kept in orig."),
         ("normalization", f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
          "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),
         ("hyphenation", f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "

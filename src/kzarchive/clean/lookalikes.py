@@ -46,7 +46,12 @@ def _to_latin(text: str) -> str:
     return "".join(CYRILLIC_TO_LATIN.get(ch, ch) if is_cyrillic_letter(ch) else ch for ch in text)
 
 
+_ROMAN_WITH_CYRILLIC_I = re.compile(r"[IVXLCDMІ]*І[IVXLCDMІ]*")
+
+
 def _fix_word(word: str) -> str:
+    if _ROMAN_WITH_CYRILLIC_I.fullmatch(word) and any(ch in "IVXLCDM" for ch in word):
+        return word.replace("І", "I")  # a Roman numeral typed with Cyrillic І: "XVІІІ" → "XVIII"
     cyrillic = sum(1 for ch in word if is_cyrillic_letter(ch))
     latin = sum(1 for ch in word if ch.isascii() and ch.isalpha())
     if not cyrillic or not latin:

@@ -19,7 +19,7 @@ from ..model import Block, Choice, Division, Inline, Note, Node, StructuredDocum
 from .ids import iter_blocks
 from .inlines import iter_lines, leading_text
 
-_NOTE_TEXT = re.compile(r"^\s*(\d{1,3})\s+(?=\S)")
+_NOTE_TEXT = re.compile(r"^\s*(\d{1,3})\s+(?=\S|$)")  # $: the text goes on in a <choice>
 _CALL = re.compile(r"(?<=[^\W\d_]|[.,;:!?)\]”»\"’])(\d{1,3})(?![\w])")
 # A call printed after a space at a sentence end ("…беру қиын. 88"), at the end of the paragraph
 # or before the next sentence: bound only as the very next note, so "…келді. 12 Наурыз…" is not

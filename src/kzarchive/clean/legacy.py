@@ -1,0 +1,127 @@
+"""Text that went through a legacy 8-bit encoding on its way out of the PDF.
+
+Two faults, both seen in 002:
+
+* **Mojibake**: Windows-1251 Cyrillic bytes read as Windows-1252, so "Сборник документов" comes out
+  as "Ñáîðíèê äîêóìåíòîâ". In a block with three or more tokens whose letters are nearly all in
+  the Latin-1 range, every token that round-trips through cp1252 → cp1251 into Cyrillic is
+  decoded back, short ones ("ñ.", "1998ã.") included.
+* **Kazakh letters of a legacy font**: the pre-Unicode Kazakh fonts put қ, Қ, ң on code points
+  that Windows-1251 reads as є, І, ” ("Іазаєстан Республикасыны”" for "Қазақстан Республикасының").
+  A letter is replaced only where the replaced word is a known Kazakh word and the word as written
+  is not; a ” that closes an opening “ is a quotation mark and stays.
+
+Each fix is a <choice> with the source form kept in <orig>.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from ..model import Block, Choice, Text
+from .pieces import atomise, find_pieces, replace_spans
+
+KnownWord = Callable[[str], bool]
+
+_LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff\u00b2\u00b3\u00ba\u00aa\u00af\u00bf\u00a8\u00b8]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_MIN_MOJIBAKE_RATIO = 0.6  # of a token's letters in the Latin-1 range ("Müller": 1 of 6)
+_LINE_EVIDENCE = 3  # strict tokens in a block before any is decoded, short ones ("ñ.", "1998ã.") too
+
+# pre-Unicode Kazakh font letters as Windows-1251 reads them → the Kazakh letter
+LEGACY_KAZAKH = {"є": "қ", "І": "Қ", "”": "ң"}
+# a word: letters, possibly with ” between or after them (ң never starts a word)
+_WORD_WITH_QUOTES = re.compile(r"[^\W\d_]+(?:”[^\W\d_]+)*”?")
+
+
+def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter[str]) -> None:
+    for block in blocks:
+        text = block.plain_text()
+        mojibake = bool(_LATIN1_LETTER.search(text))
+        legacy = any(ch in text for ch in LEGACY_KAZAKH)
+        if not (mojibake or legacy):
+            continue
+        atoms = atomise(block.inlines)
+        pieces = [p for p in find_pieces(atoms) if not any(node is not None for _, node in atoms[p.start:p.end])]
+        decoded = _decode_mojibake(pieces) if mojibake else {}
+        replacements = []
+        open_quotes = 0
+        for piece in pieces:
+            source = piece.text
+            fixed = decoded.get(piece.start, source)
+            fixed, open_quotes = _fix_legacy_letters(fixed, known, open_quotes)
+            if fixed != source:
+                replacements.append((piece.start, piece.end, Choice([Text(source)], fixed, "encoding")))
+                stats["encoding_fixes"] += 1
+        if replacements:
+            block.inlines = replace_spans(atoms, replacements)
+
+
+def decode_cp1251_read_as_cp1252(token: str) -> str | None:
+    """The Cyrillic a mojibake token stands for, or None when it does not round-trip."""
+    try:
+        decoded = token.encode("cp1252").decode("cp1251")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return decoded if _CYRILLIC.search(decoded) else None
+
+
+def _is_strict_mojibake(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha() or _LATIN1_LETTER.match(ch)]
+    odd = sum(1 for ch in letters if _LATIN1_LETTER.match(ch))
+    return odd >= 2 and odd >= _MIN_MOJIBAKE_RATIO * len(letters)
+
+
+def _decode_mojibake(pieces: list) -> dict[int, str]:
+    """piece start → decoded text, for the mojibake tokens of one block."""
+    decoded: dict[int, str] = {}
+    if sum(1 for p in pieces if _is_strict_mojibake(p.text)) < _LINE_EVIDENCE:
+        return decoded  # an accented name or two ("Müller", "Ölçü") is not mojibake: ask for a run
+    for piece in pieces:
+        if not _LATIN1_LETTER.search(piece.text):
+            continue
+        text = decode_cp1251_read_as_cp1252(piece.text)
+        if text is not None:
+            decoded[piece.start] = text
+    return decoded
+
+
+def _fix_legacy_letters(token: str, known: KnownWord, open_quotes: int) -> tuple[str, int]:
+    """Replace legacy-font letters in the words of one token; count the quotations left open."""
+    out: list[str] = []
+    position = 0
+    for match in _WORD_WITH_QUOTES.finditer(token):
+        word = match.group()
+        if not any(ch in LEGACY_KAZAKH for ch in word):
+            continue
+        between = token[position:match.start()]
+        open_quotes = _count_quotes(between, open_quotes)
+        fixed = _fix_word(word, known, open_quotes)
+        if fixed.endswith("”"):
+            open_quotes = max(0, open_quotes - 1)  # it closed a quotation
+        out += [between, fixed]
+        position = match.end()
+    rest = token[position:]
+    out.append(rest)
+    return "".join(out), _count_quotes(rest, open_quotes)
+
+
+def _count_quotes(text: str, open_quotes: int) -> int:
+    for char in text:
+        if char == "“":
+            open_quotes += 1
+        elif char == "”":
+            open_quotes = max(0, open_quotes - 1)
+    return open_quotes
+
+
+def _fix_word(word: str, known: KnownWord, open_quotes: int) -> str:
+    core = word[:-1] if word.endswith("”") and open_quotes > 0 else word  # a closing quote stays
+    if not core or known(core.casefold()):
+        return word
+    candidate = "".join(LEGACY_KAZAKH.get(ch, ch) for ch in core)
+    if candidate == core or not known(candidate.casefold()):
+        return word
+    return candidate + word[len(core):]
