@@ -225,6 +225,14 @@ def test_character_hygiene_keeps_quotes_and_records_changes() -> None:
     assert document.stats["odd_spaces"] == 1 and document.stats["invisible_marks"] == 1
 
 
+def test_roman_numeral_typed_with_cyrillic_i_is_latin() -> None:
+    from kzarchive.clean.lookalikes import fix_token
+
+    assert fix_token("XVІІІ-XІX") == "XVIII-XIX" and fix_token("XXІ") == "XXI"
+    assert fix_token("ІІ") == "ІІ"  # all-Cyrillic: nothing to tell it from Cyrillic letters
+    assert fix_token("Ішкі") == "Ішкі"
+
+
 def test_cleaning_steps_are_described_for_the_header() -> None:
     document = clean_text("\n".join(_wrapped(2)))
     elements = Counter(element for element, _ in document.steps)

@@ -96,3 +96,18 @@ def test_a_hand_correction_in_the_tei_reaches_every_edition(editions, tmp_path) 
     pdf_text = _words(" ".join(page.extract_text() or "" for page in PdfReader(str(tmp_path / "corrected.pdf")).pages))
     for text in (epub_text, docx_text, pdf_text):
         assert "Түзетілгенсөз" in text
+
+
+def test_editions_speak_the_document_language_where_the_source_is_silent(editions) -> None:
+    """001 has no title page and no sample states a licence: the supplied title and the rights
+    statement are in Kazakh on the title pages and in the files' metadata, not in English."""
+    result = editions["001"]
+    with zipfile.ZipFile(result.outputs["epub"]) as package:
+        opf = next(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".opf"))
+    assert "Атаусыз мәтін (001_" in opf and "Дереккөзде лицензия көрсетілмеген." in opf
+    assert "Untitled" not in opf and "does not state" not in opf
+    properties = docx.Document(str(result.outputs["docx"])).core_properties
+    assert properties.title.startswith("Атаусыз мәтін") and "оқырман басылымы" in properties.comments
+    assert properties.subject == ""  # the bibl title only repeats the main title
+    first_page = PdfReader(result.outputs["pdf"]).pages[0].extract_text()
+    assert "Атаусыз мәтін" in first_page

@@ -418,11 +418,19 @@ def _add_title_page(ctx: Context, metadata: Metadata) -> None:
     _new_paragraph(ctx, ParagraphLook(NORMAL)).append(page_break)
 
 
+# The document's own comment, in the edition's language.
+EDITION_NOTE = {
+    "kk": "{source} оқырман басылымы: kzarchive{version} TEI негізгі файлынан жасаған.",
+    "ru": "Читательское издание {source}, сделанное kzarchive{version} из мастер-файла TEI.",
+    "en": "Reader edition of {source}, made from its TEI master by kzarchive{version}.",
+}
+
+
 def _set_core_properties(document: DocxDocument, metadata: Metadata, root: etree._Element, doc_lang: str) -> None:
     props = document.core_properties
     when = _parse_date(metadata.date)
     props.title = metadata.title
-    props.subject = metadata.subtitle or metadata.source_title
+    props.subject = metadata.subtitle or (metadata.source_title if metadata.source_title != metadata.title else "")
     props.author = "; ".join(metadata.authors)
     props.language = word_language(doc_lang)
     props.identifier = metadata.source_sha256 or metadata.source_filename
@@ -430,7 +438,7 @@ def _set_core_properties(document: DocxDocument, metadata: Metadata, root: etree
     props.category = ""
     source = metadata.source_filename or "TEI"
     version = f" {metadata.kzarchive_version}" if metadata.kzarchive_version else ""
-    props.comments = f"Reader edition of {source}, made from its TEI master by kzarchive{version}."
+    props.comments = EDITION_NOTE.get(doc_lang.split("-")[0], EDITION_NOTE["en"]).format(source=source, version=version)
     props.last_modified_by = "kzarchive"
     props.revision = 1
     props.created = when

@@ -76,7 +76,12 @@ def document_title(document: StructuredDocument, source: SourceInfo) -> str:
     """The catalog's title, else what the source says (a scraped header, a journal article's
     title); never a section heading such as КІРІСПЕ; else an explicit 'untitled'."""
     return (source.catalog.title or document.title or document.clean.facts.title
-            or _first_article_title(document) or f"Untitled text ({source.path.name})")
+            or _first_article_title(document)
+            or f"{UNTITLED.get(_main_language(source), UNTITLED['en'])} ({source.path.name})")
+
+
+# A title supplied by the cataloguer when the source has none, in the document's language.
+UNTITLED = {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"}
 
 
 def _first_article_title(document: StructuredDocument) -> str:

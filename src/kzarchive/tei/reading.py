@@ -64,11 +64,27 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
         source_publisher=_text(header, f"{bibl}/t:publisher"),
         source_filename=_text(header, f"{bibl}/t:idno[@type='filename']"),
         source_sha256=_text(header, f"{bibl}/t:idno[@type='sha256']"),
-        licence=_text(header, "t:fileDesc/t:publicationStmt/t:availability"),
+        licence=_licence(header, root.get(XML_LANG, "kk")),
         language=root.get(XML_LANG, "kk"),
         languages=languages or (root.get(XML_LANG, "kk"),),
         kzarchive_version=app.get("version", "") if app is not None else "",
     )
+
+
+# What a reader edition says when the source states no licence, in the edition's language.
+UNKNOWN_LICENCE = {
+    "kk": "Дереккөзде лицензия көрсетілмеген.",
+    "ru": "Лицензия в источнике не указана.",
+    "en": "The source does not state its licence.",
+}
+
+
+def _licence(header: etree._Element, language: str) -> str:
+    availability = header.find("t:fileDesc/t:publicationStmt/t:availability", NS)
+    if availability is not None and availability.get("status") == "unknown" \
+            and availability.find("t:licence", NS) is None:
+        return UNKNOWN_LICENCE.get(language.split("-")[0], UNKNOWN_LICENCE["en"])
+    return _text(header, "t:fileDesc/t:publicationStmt/t:availability")
 
 
 def _date_of(element: etree._Element | None) -> str:
