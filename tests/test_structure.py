@@ -240,6 +240,18 @@ def _walk(nodes: list) -> list:
     return found
 
 
+def test_lettered_items_keep_their_letters_and_never_continue_a_numbered_run() -> None:
+    """002: "2) …", "3) …", then the sub-heading "в) …" (в is the 4th letter) is not item 4."""
+    document = _document("Факторлар:", "2) салық саясатының айырмашылығы;", "3) Ресейдің ролінің түсуі.",
+                         "в) Экономикалық жағдайды тұрақтандыру кезеңі:", "Ұсыныстар:",
+                         "а) заңнаманы жетілдіру керек;", "ә) ынтымақтастықты дамыту керек;",
+                         "б) диалогты сақтау керек.")
+    lists = [n for n in _walk(document.body) if isinstance(n, ListNode)]
+    assert len(lists) == 1
+    assert [i.block.label for i in lists[0].items] == ["а)", "ә)", "б)"]
+    assert [i.block.plain_text() for i in lists[0].items][0] == "заңнаманы жетілдіру керек;"
+
+
 def test_bullets_become_a_list_with_labels() -> None:
     document = _document("Мақсаттары:", "•  бірінші міндет;", "•  екінші міндет.", "Соңғы абзац.")
     lists = [n for n in _walk(document.body) if isinstance(n, ListNode)]

@@ -25,6 +25,7 @@ _SKIPPED_DIVISIONS = {"bibliography", "contents"}
 class Marker:
     rend: str
     number: int = 0
+    lettered: bool = False  # "а)", "б)": counted like numbers, never in one list with "1)", "2)"
 
 
 def marker_of(block: Block) -> Marker | None:
@@ -35,7 +36,7 @@ def marker_of(block: Block) -> Marker | None:
         match = pattern.match(text)
         if match and block.plain_text().strip() != match.group(0).strip():  # a marker with nothing after it is no item
             if rend == "lettered":
-                return Marker("numbered", _KAZAKH_ALPHABET.index(match.group(1)[0]) + 1)
+                return Marker("numbered", _KAZAKH_ALPHABET.index(match.group(1)[0]) + 1, lettered=True)
             number = int(re.sub(r"\D", "", match.group(1))) if rend == "numbered" else 0
             return Marker(rend, number)
     return None
@@ -96,7 +97,8 @@ def _simple_list(nodes: list[Node], start: int, rend: str, minimum: int) -> tupl
 def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None:
     """Items numbered n, n+1, …; bullet or dash runs right after an item are its options."""
     items: list[ListItem] = []
-    expected = marker_of(nodes[start]).number  # type: ignore[union-attr]
+    first = marker_of(nodes[start])
+    expected = first.number  # type: ignore[union-attr]
     first_number = expected
     index = end = start
     while index < len(nodes):
@@ -108,11 +110,11 @@ def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None
         if marker is None:
             break
         if marker.rend == "numbered":
-            if marker.number != expected:
-                break
+            if marker.number != expected or marker.lettered != first.lettered:  # type: ignore[union-attr]
+                break  # "2)", "3)", then "в)" is a new level, not item 4
             for between in nodes[end:index]:  # page furniture since the last member: only now inside
                 _attach_furniture(items[-1], between)  # type: ignore[arg-type]
-            items.append(_item(node, "numbered", []))
+            items.append(_item(node, "lettered" if marker.lettered else "numbered", []))
             expected += 1
             index += 1
             end = index
@@ -136,6 +138,8 @@ def _item(block: Block, rend: str, furniture: list[Block]) -> ListItem:
     """A new item block: the source block stays untouched in case the run is not a list after all."""
     label, inlines = split_prefix(block.inlines, _MARKERS[rend]) or ("", list(block.inlines))
     number = re.sub(r"\D", "", label) if rend == "numbered" else ""
+    if rend == "lettered":  # a lettered list is a numbered one whose printed labels are letters
+        rend, number = "numbered", str(_KAZAKH_ALPHABET.index(label[0]) + 1) if label else ""
     item = ListItem(replace(block, kind="item", rend=rend, label=label, number=number, inlines=inlines))
     for milestone in furniture:
         _attach_furniture(item, milestone)
