@@ -927,7 +927,7 @@ def _piece_run(piece: Piece, ctx: Context) -> etree._Element:
     if isinstance(piece, TextPiece):
         return _text_run(piece.text, piece.look)
     if isinstance(piece, PageMarker):
-        return _styled_run(f"[{piece.n}]", PAGE_MARKER)
+        return _styled_run(f"|{piece.n}|", PAGE_MARKER)
     footnote_id = _render_footnote(piece.note, ctx)
     run = _styled_run(None, FOOTNOTE_REFERENCE)
     reference = OxmlElement("w:footnoteReference")
