@@ -111,3 +111,12 @@ def test_real_hand_checked_cases() -> None:
 def test_real_cases_without_hunspell() -> None:
     accuracy, errors = _real_accuracy(hunspell=False)
     assert accuracy >= 0.985, errors
+
+
+def test_name_then_russian_word_is_a_dash() -> None:
+    """000: «Назарбаев-⏎оптимальный выбор» — the hyphen stands for a dash."""
+    from kzarchive.clean.hyphenation import DASH, decision_label
+
+    resolver = HyphenResolver(Lexicon.from_texts(["Назарбаев пен Тоқаев келді."], "tiny"))
+    assert decision_label(resolver.decide("Назарбаев", "оптимальный")) == DASH
+    assert decision_label(resolver.decide("Назар", "баев")) != DASH  # a broken name is no dash

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..lexicon.hunspell import load_kazakh_hunspell
 from ..lexicon.wordlist import Lexicon, clean_word_forms
+from ..lexicon.segment import RussianWords
 
 # Punctuation that may open a token ("«Ор-").
 _LEADING_PUNCT = "«\"'“„‘([{<"
@@ -235,6 +236,8 @@ class HyphenResolver:
             return _keep("a reduplication (кезең-кезеңімен, бір-біріне)", 0.93)
         if _is_emphatic_or_echo(left, right):
             return _keep("an emphatic or echo pair (қап-қара, тып-тыйпыл)", 0.85)
+        if self._name_then_russian_word(p.left, p.right_head.casefold()):
+            return _dash("a name, then a whole Russian word (Назарбаев-⏎оптимальный): a dash", 0.8)
         return None
 
     def _decide_by_score(self, p: Pieces) -> HyphenDecision:
@@ -310,6 +313,15 @@ class HyphenResolver:
 
     def _solid_prefix_count(self, prefix: str) -> int:
         return self.words.solid_with_prefix(prefix) + self.document.solid_with_prefix(prefix)
+
+    def _name_then_russian_word(self, left: str, head: str) -> bool:
+        """A known capitalised word of 4+ letters before the hyphen and a listed Russian word of
+        6+ letters after it (the list is loaded only when this is asked)."""
+        if not (len(left) >= 4 and left[0].isupper() and left[1:].islower() and len(head) >= 6):
+            return False
+        if not self._is_word(left):
+            return False
+        return RussianWords.default().log_prob(head) > -math.inf
 
     def _crossing_stem(self, left: str, head: str) -> str | None:
         """A known stem that runs across the hyphen with inflection after it
