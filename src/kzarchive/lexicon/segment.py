@@ -64,6 +64,7 @@ class Weights:
     dictionary_count: float = 0.1  # pseudo-count of a hunspell-kk word-list entry the corpus never saw
     dictionary_form: bool = True  # the entry also counts as a whole form (not only as a stem)
     dictionary_min_len: int = 4  # short entries ("ор", "лық") are fragments as often as words
+    hyphen_compound: float = 0.05  # P(a hyphenated compound) for an unattested "X-Y": scored as X and Y
     stray_particles: bool = True  # re-attach a lone да/де/та/те that cannot be the particle there
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
 
@@ -216,6 +217,8 @@ class WordModel:
         return 0
 
     def _score(self, form: str) -> float:
+        if "-" in form and self.weights.hyphen_compound and not self.counts.get(form, 0):
+            return self._compound_score(form)
         parts = [self._shape(form)]
         seen = self._stem_count(form) if self.weights.dictionary_form else self.counts.get(form, 0)
         if seen:
@@ -224,6 +227,18 @@ class WordModel:
         if morph > -math.inf:
             parts.append(morph)
         return _log_sum(parts)
+
+    def _compound_score(self, form: str) -> float:
+        """An unattested hyphenated form ("наурыз-мамыр", "артынша-ақ") as its parts: the letter
+        model would read the hyphen as a letter and score every such compound as noise."""
+        halves = form.split("-")
+        if not all(halves):
+            return self._shape(form)
+        scores = [sum(self.log_prob(half) for half in halves) + math.log(self.weights.hyphen_compound)]
+        morph = self._morph(form)  # an attested compound + inflection: "іс-қимыл" + "дары"
+        if morph > -math.inf:
+            scores.append(morph)
+        return _log_sum(scores)
 
     def _shape(self, form: str) -> float:
         weights = self.weights
@@ -949,6 +964,8 @@ class RussianWordModel:
         return cached
 
     def _score(self, form: str) -> float:
+        if "-" in form and self.weights.hyphen_compound and not self.counts.get(form, 0):
+            return self._compound_score(form)
         parts = [self._shape(form)]
         seen = self.kazakh.counts.get(form, 0)
         if seen:
