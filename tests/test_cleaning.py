@@ -294,3 +294,13 @@ def test_002_footnotes_in_a_legacy_encoding_are_readable(tei_trees) -> None:
     assert "Қазақстан Республикасының Дипломатиясы" in reading_text(note_45)
     body = " ".join(reading_text(p) for p in root.iterfind(".//t:text//t:p", NS))
     assert not any("\u00c0" <= ch <= "\u00ff" for ch in body)
+
+
+def test_figure_caption_line_is_a_block_of_its_own() -> None:
+    """001: "…тұр ма? (сурет 18)." then "Сурет 18" on its own line, where the chart was."""
+    lines = _wrapped(1)[:2] + ["ұлттық бірегейлікке басқа мемлекеттер тарапынан қауіп төніп тұр ма? (сурет 18). ",
+                               " Сурет 18 ", "Сурет 18 көрсеткендей, респонденттердің басым бөлігі «иә» деп жауап берді."]
+    document = clean_text("\n".join(lines))
+    texts = [" ".join(b.plain_text().split()) for b in document.blocks if b.kind == "p"]
+    assert "Сурет 18" in texts
+    assert texts[-1].startswith("Сурет 18 көрсеткендей")

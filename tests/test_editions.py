@@ -111,3 +111,18 @@ def test_editions_speak_the_document_language_where_the_source_is_silent(edition
     assert properties.subject == ""  # the bibl title only repeats the main title
     first_page = PdfReader(result.outputs["pdf"]).pages[0].extract_text()
     assert "Атаусыз мәтін" in first_page
+
+
+def test_figure_captions_reach_every_edition_as_captions(editions) -> None:
+    """001's 26 figure captions: <figure><figcaption> in the EPUB, Word's Caption style in the DOCX,
+    a line of their own in the PDF."""
+    result = editions["001"]
+    with zipfile.ZipFile(result.outputs["epub"]) as package:
+        xhtml = "".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xhtml"))
+    captions = re.findall(r"<figure class=\"figure\"><figcaption>([^<]*)</figcaption></figure>", xhtml)
+    assert len(captions) == 26 and " ".join(captions[16].split()) == "Сурет 18"  # no caption 14
+    document = docx.Document(str(result.outputs["docx"]))
+    assert sum(1 for p in document.paragraphs if p.style.name == "Caption") == 26
+    pdf_lines = [line.strip() for page in PdfReader(str(result.outputs["pdf"])).pages
+                 for line in (page.extract_text() or "").splitlines()]
+    assert "Сурет 18" in pdf_lines

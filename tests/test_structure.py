@@ -316,3 +316,15 @@ def test_quote_in_other_language_is_wrapped() -> None:
     quotes = [n for b in _walk(document.body) if isinstance(b, Block) for n in b.inlines if isinstance(n, Quote)]
     assert [q.lang for q in quotes] == ["ru"]
     assert Counter(document.languages) == Counter({"ru": 1})
+
+
+def test_001_figure_captions_are_figures(tei_trees) -> None:
+    """001's charts did not survive the extraction; their captions ("Сурет 18") did: each is a
+    <figure> with its head, and "Сурет 18 көрсеткендей, …" stays a paragraph."""
+    root = tei_trees["001"].getroot()
+    heads = [" ".join(_text(f.find("t:head", NS)).split()) for f in root.iter(f"{{{TEI_NS}}}figure")]
+    # the source prints 26 caption lines: Сурет 1–27 without 14, whose caption line is missing
+    assert heads == [f"Сурет {n}" for n in range(1, 28) if n != 14]
+    paragraphs = [_text(p) for p in root.iter(f"{{{TEI_NS}}}p")]
+    assert any(p.startswith("Сурет 18 көрсеткендей") for p in paragraphs)
+    assert not any(p.strip() == "Сурет 18" or p.endswith("(сурет 18). Сурет 18") for p in paragraphs)

@@ -89,7 +89,7 @@ class Quote:
 
 Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign, Quote]
 
-BlockKind = Literal["p", "head", "item", "byline", "bibl", "title", "separator", "milestone", "note"]
+BlockKind = Literal["p", "head", "item", "byline", "bibl", "title", "separator", "milestone", "note", "caption"]
 
 
 @dataclass

@@ -120,6 +120,8 @@ class _BlockBuilder:
         blanks = sum(1 for g in gap if g.kind == "blank")
         if any(g.kind == "separator" for g in gap):
             return True
+        if FIGURE_CAPTION.fullmatch(at) or FIGURE_CAPTION.fullmatch(bt):
+            return True  # "Сурет 18" stands alone where the picture was
         if is_caps_line(at) != is_caps_line(bt):
             return True
         if is_caps_line(at) and is_caps_line(bt):
@@ -203,6 +205,12 @@ class _BlockBuilder:
             return text, "hyphen-kept"
         self.stats["hyphens_joined"] += 1
         return text[:-1], "hyphen-break"
+
+
+# A figure caption on a line of its own: the picture did not survive the extraction, its label did.
+FIGURE_CAPTION = re.compile(
+    r"(?:Сурет|Рисунок|Рис\.|Figure|Fig\.|Диаграмма|Схема)\s*\d{1,3}(?:\.\d{1,2})?[.:]?"
+    r"(?:\s*[-–—:.]\s*[^\W\d_][^.!?]{0,100}\.?)?")  # a title only after a dash, colon or full stop
 
 
 # what starts a line that goes on with the sentence before it: a citation, a name's initials

@@ -58,7 +58,7 @@ TOC_PLACEHOLDER = "Мазмұнды жаңарту үшін F9 пернесін 
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 
 # Style ids: built-in ones from python-docx's template, custom ones added by _add_styles().
-TITLE, SUBTITLE, NORMAL, QUOTE = "Title", "Subtitle", "Normal", "Quote"
+TITLE, SUBTITLE, NORMAL, QUOTE, CAPTION = "Title", "Subtitle", "Normal", "Quote", "Caption"
 TOC_HEADING = "TOCHeading"
 BIBLIOGRAPHY = "Bibliography"
 BYLINE = "Byline"
@@ -513,6 +513,10 @@ def _render_head(head: etree._Element, ctx: Context) -> None:
 
 def _render_caption(head: etree._Element, ctx: Context) -> None:
     pieces = _inline_pieces([head], head, ctx, content_of=head)
+    parent = head.getparent()
+    if parent is not None and _local(parent) == "figure":  # Word's own caption style
+        _emit_pieces(pieces, ctx, Styles(CAPTION))
+        return
     for piece in pieces:
         if isinstance(piece, TextPiece):
             piece.look = replace(piece.look, bold=True)

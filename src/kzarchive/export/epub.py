@@ -302,11 +302,26 @@ class DocumentRenderer:
             self.table(src, out)
         elif tag in (tei("quote"), tei("cit"), tei("epigraph")):
             self.flow(src, self.new(out, "blockquote", src, etree.QName(src).localname))
+        elif tag == tei("figure"):
+            self.figure(src, out)
         elif has_block_child(src):
             self.flow(src, self.new(out, "div", src, etree.QName(src).localname))
         else:
             self.paragraph(src, out, css_class=etree.QName(src).localname)
         return False
+
+    def figure(self, src: etree._Element, out: etree._Element) -> None:
+        """<figure> with its head as <figcaption>; other content (a figDesc, paragraphs) after it."""
+        figure = self.new(out, "figure", src, "figure")
+        for child in src:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == tei("head"):
+                self.phrasing(child, self.new(figure, "figcaption", child))
+            elif is_block(child):
+                self.block(child, figure)
+            elif child.tag == tei("figDesc"):
+                self.paragraph(child, figure, css_class="figdesc")
 
     def division(self, src: etree._Element, out: etree._Element, fallback_label: str = "") -> None:
         section = self.new(out, "section", css_class=division_class(src))
@@ -1012,6 +1027,8 @@ section.titlepage { text-align: center; margin-top: 20%; }
 section.titlepage h1 { font-size: 1.8em; text-align: center; }
 section.titlepage p { text-indent: 0; text-align: center; margin: 0.6em 0; }
 section.titlepage p.source, section.titlepage p.licence { font-size: 0.85em; margin-top: 2em; }
+figure.figure { margin: 1em 0; text-align: center; }
+figure.figure figcaption { font-style: italic; font-size: 0.9em; }
 table { border-collapse: collapse; margin: 1em 0; }
 td, th { border: 1px solid #999; padding: 0.2em 0.4em; vertical-align: top; }
 nav ol { list-style-type: none; }

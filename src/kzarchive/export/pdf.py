@@ -201,6 +201,14 @@ class DocumentBuilder:
             return [self.bibliography(el)]
         if tag == tei("byline"):
             return [self._with_lang(el, {"t": "byline", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
+        if tag == tei("figure"):  # a figure whose picture is not in the text: its caption, centred
+            out: list[Block] = []
+            for child in el:
+                if child.tag == tei("head"):
+                    out.append(self._with_lang(child, {"t": "caption", "c": self.inlines(child, element_lang(child, self.doc_lang))}))
+                elif isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+                    out.extend(self.block(child, level))
+            return out
         if tag == tei("head"):  # a second head inside a div: a plain bold-less heading line
             return [self._with_lang(el, {"t": "p", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
         return self.block_content(el, level)

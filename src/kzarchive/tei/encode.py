@@ -257,6 +257,11 @@ def _append_block(parent: etree._Element, block: Block) -> None:
     if block.kind in ("milestone", "separator"):
         _append_inlines(parent, block.inlines)
         return
+    if block.kind == "caption":  # the picture is not in the extracted text: a figure with its caption
+        figure = _sub(parent, "figure", **({"xml_id": block.xml_id} if block.xml_id else {}))
+        head = _sub(figure, "head", **({"xml_lang": block.lang} if block.lang else {}))
+        _append_inlines(head, block.inlines)
+        return
     attrs: dict[str, str] = {}
     if block.xml_id:
         attrs["xml_id"] = block.xml_id
