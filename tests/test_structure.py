@@ -52,6 +52,9 @@ def test_003_holds_a_fragment_and_two_articles(tei_trees) -> None:
                      "ОПЫТ ИСТОРИКО-КУЛЬТУРНОГО СОТРУДНИЧЕСТВА С ТУРЦИЕЙ ВО ВНЕШНЕЙ ПОЛИТИКЕ РК"]
     assert articles[1].find("t:byline", NS) is None  # the NATO article prints no author
     assert [_text(a) for a in articles[2].findall("t:byline/t:docAuthor", NS)] == ["Л.Т. Исова"]
+    # the extract stops inside the Turkey article ("То, что в дальнейшем"): it is a fragment too
+    assert articles[2].get("subtype") == "fragment" and articles[1].get("subtype") is None
+    assert [a.get(XML_ID) for a in articles] == ["art-0", "art-1", "art-2"]
 
 
 def test_003_separator_is_forme_work_not_text(tei_trees) -> None:

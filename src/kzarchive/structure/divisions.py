@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Block, Division, Node
 from .headings import HeadingInfo, classify_heading, is_author_line
 
@@ -68,7 +70,22 @@ def _articles(blocks: list[Block]) -> list[Node]:
             article.subtype = ""
         for head in article.heads:
             head.kind = "head"
+    if articles and articles[-1].heads and _ends_mid_sentence(articles[-1]):
+        articles[-1].subtype = "fragment"  # the extract stops inside the last article ("То, что в дальнейшем")
     return list(articles)
+
+
+def _ends_mid_sentence(article: Division) -> bool:
+    """The article's last paragraph stops without a sentence end: the extract cut it off."""
+    last = None
+    for node in reversed(article.children):
+        if isinstance(node, Block) and node.kind == "p":
+            last = node
+            break
+    if last is None:
+        return False
+    text = last.plain_text().rstrip()
+    return bool(text) and not re.search(r"[.!?…:;»\"”)\]]$", text)
 
 
 def _open_article_bibliography(article: Division, head: Block) -> None:

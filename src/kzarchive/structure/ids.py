@@ -39,7 +39,7 @@ def assign_ids(document: StructuredDocument) -> None:
             registry.used.add(division.xml_id)
             continue
         if division.type == "article":
-            if division.subtype == "fragment":
+            if division.subtype == "fragment" and not division.heads:  # the tail of an article before the extract
                 division.xml_id = registry.claim("art-0")
                 continue
             article_number += 1
