@@ -304,3 +304,29 @@ def test_figure_caption_line_is_a_block_of_its_own() -> None:
     texts = [" ".join(b.plain_text().split()) for b in document.blocks if b.kind == "p"]
     assert "Сурет 18" in texts
     assert texts[-1].startswith("Сурет 18 көрсеткендей")
+
+
+@pytest.mark.parametrize("text", [
+    "Жәшіктердің өлшемдері: 10×20×30 см, 5×5×5 см және 1×2×3 см болды.",  # × is no letter
+    "Türkiye'nin üçüncü güçlü ölçü sistemi Müller ile çalışır.",  # ASCII letters: not cp1251
+    "Вона є. Це правда.",  # a lone Ukrainian є is no legacy қ
+])
+def test_legacy_repair_leaves_real_text_alone(text: str) -> None:
+    document = clean_text(text)
+    assert " ".join(document.blocks[0].plain_text().split()) == text
+    assert document.stats.get("encoding_fixes", 0) == 0
+
+
+def test_legacy_repair_sees_quotes_across_line_ends_and_ignores_the_documents_own_garble() -> None:
+    across = clean_text("Ол былай деп жаздық: “Ұлт-\nтың ұлы Әлемні” деп айтты.")
+    assert "Әлемні” деп" in across.blocks[0].plain_text()  # the ” closes the “ opened before the line end
+    garbled = clean_text("Іазаєстан Республикасыны” Президенті келді. Іазаєстан туралы. Іазаєстан жайлы.")
+    assert garbled.blocks[0].plain_text().count("Қазақстан") == 3
+
+
+def test_sentence_starting_with_a_figure_reference_is_no_caption() -> None:
+    lines = _wrapped(1) + ["Сурет 1-де көрсетілгендей, 2020 жылы экспорт көлемі айтарлықтай",
+                           "өсті және бұл үрдіс жалғасты."]
+    document = clean_text("\n".join(lines))
+    assert document.blocks[-1].plain_text().startswith("Сурет 1-де көрсетілгендей")
+    assert "экспорт көлемі айтарлықтай өсті" in " ".join(document.blocks[-1].plain_text().split())

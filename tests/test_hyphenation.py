@@ -113,10 +113,12 @@ def test_real_cases_without_hunspell() -> None:
     assert accuracy >= 0.985, errors
 
 
-def test_name_then_russian_word_is_a_dash() -> None:
-    """000: «Назарбаев-⏎оптимальный выбор» — the hyphen stands for a dash."""
-    from kzarchive.clean.hyphenation import DASH, decision_label
+def test_capitalised_word_then_russian_word_keeps_the_hyphen() -> None:
+    """000: «Назарбаев-⏎оптимальный выбор» (a dash in the source) and compounds such as
+    "Социал-⏎демократическая": the hyphen is written, it is no line-end break."""
+    from kzarchive.clean.hyphenation import BREAK, KEEP, decision_label
 
-    resolver = HyphenResolver(Lexicon.from_texts(["Назарбаев пен Тоқаев келді."], "tiny"))
-    assert decision_label(resolver.decide("Назарбаев", "оптимальный")) == DASH
-    assert decision_label(resolver.decide("Назар", "баев")) != DASH  # a broken name is no dash
+    resolver = HyphenResolver(Lexicon.from_texts(["Назарбаев пен Тоқаев келді. Социал саясат."], "tiny"))
+    assert decision_label(resolver.decide("Назарбаев", "оптимальный")) == KEEP
+    assert decision_label(resolver.decide("Социал", "демократическая")) == KEEP
+    assert decision_label(resolver.decide("Назар", "баев")) == BREAK  # a broken name

@@ -253,6 +253,9 @@ def test_lettered_items_keep_their_letters_and_never_continue_a_numbered_run() -
     assert len(lists) == 1
     assert [i.block.label for i in lists[0].items] == ["а)", "ә)", "б)"]
     assert [i.block.plain_text() for i in lists[0].items][0] == "заңнаманы жетілдіру керек;"
+    russian_order = _document("Кезеңдер:", "а) бірінші кезең;", "б) екінші кезең;", "в) үшінші кезең.")
+    lists = [n for n in _walk(russian_order.body) if isinstance(n, ListNode)]
+    assert [[i.block.label for i in l.items] for l in lists] == [["а)", "б)", "в)"]]
 
 
 def test_bullets_become_a_list_with_labels() -> None:

@@ -245,6 +245,16 @@ def test_lone_particle_of_the_wrong_harmony_is_a_syllable() -> None:
     assert SyllableRepairer().rejoin("екі жақ та мүд де лі".split()) == ["екі", "жақ", "та", "мүдделі"]
 
 
+@pytest.mark.parametrize("split, words", [
+    ("Тоқаев та мә лім де ме жа са ды", "Тоқаев та мәлімдеме жасады"),  # -ев: в voiceless, stem harmony
+    ("Гор ба чев та кел ді", "Горбачев та келді"),
+    ("Әли ев те қа тыс ты", "Әлиев те қатысты"),
+    ("ин тер вью да бер ді", "интервью да берді"),  # a loanword's harmony is no proof
+])
+def test_lone_particle_rule_leaves_real_particles_alone(split: str, words: str) -> None:
+    assert " ".join(SyllableRepairer().rejoin(split.split())) == words
+
+
 def test_unattested_hyphenated_compound_is_scored_by_its_parts() -> None:
     """The letter model reads a hyphen as a letter: "артынша-ақ" and "жиі-жиі" are scored as
     their halves, and an attested compound takes inflection ("іс-қимыл" + "дары")."""

@@ -237,7 +237,9 @@ class HyphenResolver:
         if _is_emphatic_or_echo(left, right):
             return _keep("an emphatic or echo pair (қап-қара, тып-тыйпыл)", 0.85)
         if self._name_then_russian_word(p.left, p.right_head.casefold()):
-            return _dash("a name, then a whole Russian word (Назарбаев-⏎оптимальный): a dash", 0.8)
+            # "Социал-⏎демократическая", "Ленин-⏎сталинский" — and "Назарбаев-⏎оптимальный", where the
+            # hyphen stands for a dash: either way the hyphen is the source's, never a break
+            return _keep("a capitalised word, then a whole Russian word: the hyphen is written", 0.8)
         return None
 
     def _decide_by_score(self, p: Pieces) -> HyphenDecision:

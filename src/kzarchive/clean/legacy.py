@@ -25,7 +25,9 @@ from .pieces import atomise, find_pieces, replace_spans
 
 KnownWord = Callable[[str], bool]
 
-_LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff\u00b2\u00b3\u00ba\u00aa\u00af\u00bf\u00a8\u00b8]")
+# Latin-1 letters (not × U+00D7 or ÷ U+00F7) and the signs Windows-1251 letters become (² → І, º → є)
+_LATIN1_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u00b2\u00b3\u00ba\u00aa\u00af\u00bf\u00a8\u00b8]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_MOJIBAKE_RATIO = 0.6  # of a token's letters in the Latin-1 range ("Müller": 1 of 6)
 _LINE_EVIDENCE = 3  # strict tokens in a block before any is decoded, short ones ("ñ.", "1998ã.") too
@@ -44,12 +46,15 @@ def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter
         if not (mojibake or legacy):
             continue
         atoms = atomise(block.inlines)
-        pieces = [p for p in find_pieces(atoms) if not any(node is not None for _, node in atoms[p.start:p.end])]
+        pieces = find_pieces(atoms)
         decoded = _decode_mojibake(pieces) if mojibake else {}
         replacements = []
         open_quotes = 0
         for piece in pieces:
             source = piece.text
+            if any(node is not None for _, node in atoms[piece.start:piece.end]):
+                open_quotes = _count_quotes(source, open_quotes)  # across a line end: only counted
+                continue
             fixed = decoded.get(piece.start, source)
             fixed, open_quotes = _fix_legacy_letters(fixed, known, open_quotes)
             if fixed != source:
@@ -69,6 +74,8 @@ def decode_cp1251_read_as_cp1252(token: str) -> str | None:
 
 
 def _is_strict_mojibake(token: str) -> bool:
+    if _ASCII_LETTER.search(token):
+        return False  # cp1251 Cyrillic never reads as ASCII letters ("Türkiye'nin", "Müller")
     letters = [ch for ch in token if ch.isalpha() or _LATIN1_LETTER.match(ch)]
     odd = sum(1 for ch in letters if _LATIN1_LETTER.match(ch))
     return odd >= 2 and odd >= _MIN_MOJIBAKE_RATIO * len(letters)
@@ -80,7 +87,7 @@ def _decode_mojibake(pieces: list) -> dict[int, str]:
     if sum(1 for p in pieces if _is_strict_mojibake(p.text)) < _LINE_EVIDENCE:
         return decoded  # an accented name or two ("Müller", "Ölçü") is not mojibake: ask for a run
     for piece in pieces:
-        if not _LATIN1_LETTER.search(piece.text):
+        if not _LATIN1_LETTER.search(piece.text) or _ASCII_LETTER.search(piece.text):
             continue
         text = decode_cp1251_read_as_cp1252(piece.text)
         if text is not None:
@@ -108,11 +115,15 @@ def _fix_legacy_letters(token: str, known: KnownWord, open_quotes: int) -> tuple
     return "".join(out), _count_quotes(rest, open_quotes)
 
 
+_OPENING_QUOTES = "“„«"
+_CLOSING_QUOTES = "”»"
+
+
 def _count_quotes(text: str, open_quotes: int) -> int:
     for char in text:
-        if char == "“":
+        if char in _OPENING_QUOTES:
             open_quotes += 1
-        elif char == "”":
+        elif char in _CLOSING_QUOTES:
             open_quotes = max(0, open_quotes - 1)
     return open_quotes
 
@@ -122,6 +133,6 @@ def _fix_word(word: str, known: KnownWord, open_quotes: int) -> str:
     if not core or known(core.casefold()):
         return word
     candidate = "".join(LEGACY_KAZAKH.get(ch, ch) for ch in core)
-    if candidate == core or not known(candidate.casefold()):
-        return word
+    if candidate == core or len(candidate) < 3 or not known(candidate.casefold()):
+        return word  # a lone "є" is Ukrainian "is", not a Kazakh letter
     return candidate + word[len(core):]

@@ -210,7 +210,7 @@ class _BlockBuilder:
 # A figure caption on a line of its own: the picture did not survive the extraction, its label did.
 FIGURE_CAPTION = re.compile(
     r"(?:Сурет|Рисунок|Рис\.|Figure|Fig\.|Диаграмма|Схема)\s*\d{1,3}(?:\.\d{1,2})?[.:]?"
-    r"(?:\s*[-–—:.]\s*[^\W\d_][^.!?]{0,100}\.?)?")  # a title only after a dash, colon or full stop
+    r"(?:\s*(?:[–—:.]|-(?=\s))\s*[^\W\d_][^.!?]{0,100}\.?)?")  # a title only after a dash, colon or full stop
 
 
 # what starts a line that goes on with the sentence before it: a citation, a name's initials

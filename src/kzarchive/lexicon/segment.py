@@ -66,6 +66,7 @@ class Weights:
     dictionary_min_len: int = 4  # short entries ("ор", "лық") are fragments as often as words
     hyphen_compound: float = 0.05  # P(a hyphenated compound) for an unattested "X-Y": scored as X and Y
     stray_particles: bool = True  # re-attach a lone да/де/та/те that cannot be the particle there
+    stray_particle_doubt: float = 4.0  # log-odds against such a lone particle being right after all
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
 
 
@@ -430,11 +431,23 @@ def _word_harmony(word: str) -> str:
 def _particle_agrees(previous: str, particle: str) -> bool:
     """Could `particle` (да/де/та/те) stand after `previous` as the particle "too, even"?
     It follows the word's vowel harmony and voicing: "жақ та", "Ресей де", never "отырған де"."""
+    if previous.endswith(("ов", "ев", "ёв")):
+        # a Russian surname ending: harmony from the stem, в read as voiceless ("Тоқаев та", "Әлиев те")
+        stem_harmony = _word_harmony(previous[:-2])
+        return particle[0] == "т" and stem_harmony in ("x", harmony(particle))
     word_harmony = _word_harmony(previous)
     if word_harmony != "x" and word_harmony != harmony(particle):
         return False
     voiceless = previous[-1] in VOICELESS
     return particle[0] == ("т" if voiceless else "д")
+
+
+_KAZAKH_HARMONY_RE = re.compile(r"[әғқңөұүһі]|(?:лар|дар|тар|лер|дер|тер)")
+
+
+def _harmony_is_kazakh(word: str) -> bool:
+    """A Kazakh-only letter or a Kazakh plural suffix: the word's vowel harmony can be trusted."""
+    return bool(_KAZAKH_HARMONY_RE.search(word))
 
 
 def _fix_stray_particles(
@@ -471,7 +484,14 @@ def _fix_stray_particles(
             if _word_harmony(left.casefold()) in ("x", harmony(particle)) or model.known(joined) else -math.inf
         join_right = model.log_prob(left.casefold()) + model.log_prob((particle + right).casefold()) \
             if joinable_right else -math.inf
-        if join_left == join_right == -math.inf:
+        # left alone it cannot be the particle, but a join must still read better than that
+        # by more than the grammar's doubt ("Горбачев та келді" is not "такелді")
+        doubt = model.weights.stray_particle_doubt
+        if _harmony_is_kazakh(left.casefold()):
+            doubt *= 4  # "шахталарын де": a Kazakh word's harmony is sure, a loanword's ("интервью") is not
+        alone = model.log_prob(left.casefold()) + model.log_prob(particle) + model.log_prob(right.casefold()) \
+            + model.weights.word_cost - doubt
+        if max(join_left, join_right) <= alone:
             index += 1
             continue
         if join_right > join_left:
@@ -964,8 +984,6 @@ class RussianWordModel:
         return cached
 
     def _score(self, form: str) -> float:
-        if "-" in form and self.weights.hyphen_compound and not self.counts.get(form, 0):
-            return self._compound_score(form)
         parts = [self._shape(form)]
         seen = self.kazakh.counts.get(form, 0)
         if seen:

@@ -16,8 +16,19 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "numbered": re.compile(r"^\s*(\d{1,3}[.)]?)\s+(?=[^\W\d_]|[«\"“(]|$)"),
     "lettered": re.compile(r"^\s*([а-яәғқңөұүһі]\))\s+(?=\S)"),
 }
-# Lettered items ("а)", "ә)", "б)") count in the order of the Kazakh alphabet.
+# Lettered items count in the order of the Kazakh alphabet ("а)", "ә)", "б)") or, as many
+# Kazakh texts do, of the Russian one ("а)", "б)", "в)").
 _KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_RUSSIAN_ALPHABET = "абвгдежзийклмнопрстуфхцчшщэюя"
+
+
+def _next_letters(letter: str) -> set[str]:
+    found = set()
+    for alphabet in (_KAZAKH_ALPHABET, _RUSSIAN_ALPHABET):
+        position = alphabet.find(letter)
+        if 0 <= position < len(alphabet) - 1:
+            found.add(alphabet[position + 1])
+    return found
 _SKIPPED_DIVISIONS = {"bibliography", "contents"}
 
 
@@ -26,6 +37,7 @@ class Marker:
     rend: str
     number: int = 0
     lettered: bool = False  # "а)", "б)": counted like numbers, never in one list with "1)", "2)"
+    letter: str = ""
 
 
 def marker_of(block: Block) -> Marker | None:
@@ -36,7 +48,8 @@ def marker_of(block: Block) -> Marker | None:
         match = pattern.match(text)
         if match and block.plain_text().strip() != match.group(0).strip():  # a marker with nothing after it is no item
             if rend == "lettered":
-                return Marker("numbered", _KAZAKH_ALPHABET.index(match.group(1)[0]) + 1, lettered=True)
+                letter = match.group(1)[0]
+                return Marker("numbered", _KAZAKH_ALPHABET.index(letter) + 1, lettered=True, letter=letter)
             number = int(re.sub(r"\D", "", match.group(1))) if rend == "numbered" else 0
             return Marker(rend, number)
     return None
@@ -100,6 +113,7 @@ def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None
     first = marker_of(nodes[start])
     expected = first.number  # type: ignore[union-attr]
     first_number = expected
+    previous_letter = ""
     index = end = start
     while index < len(nodes):
         node = nodes[index]
@@ -110,8 +124,14 @@ def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None
         if marker is None:
             break
         if marker.rend == "numbered":
-            if marker.number != expected or marker.lettered != first.lettered:  # type: ignore[union-attr]
+            if marker.lettered != first.lettered:  # type: ignore[union-attr]
                 break  # "2)", "3)", then "в)" is a new level, not item 4
+            if marker.lettered and items:
+                if marker.letter not in _next_letters(previous_letter):
+                    break
+            elif marker.number != expected:
+                break
+            previous_letter = marker.letter
             for between in nodes[end:index]:  # page furniture since the last member: only now inside
                 _attach_furniture(items[-1], between)  # type: ignore[arg-type]
             items.append(_item(node, "lettered" if marker.lettered else "numbered", []))

@@ -77,7 +77,7 @@ def document_title(document: StructuredDocument, source: SourceInfo) -> str:
     title); never a section heading such as КІРІСПЕ; else an explicit 'untitled'."""
     return (source.catalog.title or document.title or document.clean.facts.title
             or _first_article_title(document)
-            or f"{UNTITLED.get(_main_language(source), UNTITLED['en'])} ({source.path.name})")
+            or f"{UNTITLED.get(_main_language(source).split('-')[0], UNTITLED['en'])} ({source.path.name})")
 
 
 # A title supplied by the cataloguer when the source has none, in the document's language.
