@@ -291,7 +291,7 @@ def test_002_footnotes_in_a_legacy_encoding_are_readable(tei_trees) -> None:
     assert "Сборник документов под ред. К.Токаева" in reading_text(note)
     assert note.xpath(".//t:orig[.='Ñáîðíèê']", namespaces=NS)  # the source form is kept
     note_45 = root.xpath("//t:note[@n='45']", namespaces=NS)[0]
-    assert "Қазақстан Республикасының Дипломатиясы" in reading_text(note_45)
+    assert "Қ.Тоқаев: Қазақстан Республикасының Дипломатиясы" in reading_text(note_45)
     body = " ".join(reading_text(p) for p in root.iterfind(".//t:text//t:p", NS))
     assert not any("\u00c0" <= ch <= "\u00ff" for ch in body)
 
@@ -330,3 +330,8 @@ def test_sentence_starting_with_a_figure_reference_is_no_caption() -> None:
     document = clean_text("\n".join(lines))
     assert document.blocks[-1].plain_text().startswith("Сурет 1-де көрсетілгендей")
     assert "экспорт көлемі айтарлықтай өсті" in " ".join(document.blocks[-1].plain_text().split())
+
+
+def test_a_real_initial_i_stays_where_no_mojibake_confirms_the_legacy_font() -> None:
+    document = clean_text("І. Есенберлин мен Іазаєстан туралы. І. Есенберлин кітабы.")
+    assert document.blocks[0].plain_text() == "І. Есенберлин мен Қазақстан туралы. І. Есенберлин кітабы."

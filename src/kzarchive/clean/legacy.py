@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..model import Block, Choice, Text
-from .pieces import atomise, find_pieces, replace_spans
+from .pieces import Piece, atomise, find_pieces, replace_spans
 
 KnownWord = Callable[[str], bool]
 
@@ -48,7 +48,7 @@ def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter
         atoms = atomise(block.inlines)
         pieces = find_pieces(atoms)
         decoded = _decode_mojibake(pieces) if mojibake else {}
-        replacements = []
+        fixes: list[tuple[Piece, str]] = []
         open_quotes = 0
         for piece in pieces:
             source = piece.text
@@ -57,11 +57,32 @@ def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter
                 continue
             fixed = decoded.get(piece.start, source)
             fixed, open_quotes = _fix_legacy_letters(fixed, known, open_quotes)
-            if fixed != source:
-                replacements.append((piece.start, piece.end, Choice([Text(source)], fixed, "encoding")))
+            fixes.append((piece, fixed))
+        if _legacy_capital_confirmed(fixes, decoded):
+            # the block's font maps І to Қ (a checked word showed it): its initials too ("І.Тоқаев")
+            fixes = [(piece, _INITIAL_I.sub("Қ", fixed) if piece.start in decoded else fixed)
+                     for piece, fixed in fixes]
+        replacements = []
+        for piece, fixed in fixes:
+            if fixed != piece.text:
+                replacements.append((piece.start, piece.end, Choice([Text(piece.text)], fixed, "encoding")))
                 stats["encoding_fixes"] += 1
         if replacements:
             block.inlines = replace_spans(atoms, replacements)
+
+
+_INITIAL_I = re.compile(r"(?<![^\W\d_])І(?=\.)")
+
+
+def _legacy_capital_confirmed(fixes: list[tuple[Piece, str]], decoded: dict[int, str]) -> bool:
+    """Did a lexicon-checked word of this block's decoded text turn І into Қ ("Іазаєстан")?"""
+    for piece, fixed in fixes:
+        source = decoded.get(piece.start)
+        if source is None or len(source) != len(fixed):
+            continue
+        if any(a == "І" and b == "Қ" for a, b in zip(source, fixed)):
+            return True
+    return False
 
 
 def decode_cp1251_read_as_cp1252(token: str) -> str | None:
