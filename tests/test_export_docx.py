@@ -433,3 +433,11 @@ def test_libreoffice_shows_the_source_note_numbers(tmp_path: Path) -> None:
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Мәтін26" in text and "тағы27" in text, text
     assert "26" in text.split("Бірінші ескерту")[0].split("тағы27")[-1]  # the footnote's own mark
+
+
+def test_inline_quote_and_foreign_get_no_spaces_inside_their_quotation_marks(tmp_path: Path) -> None:
+    body = """<div><head>Бөлім</head><p>Ол қолдайды: «<quote xml:lang="ru">Назарбаев-<lb break="no"/>оптимальный
+      выбор.</quote>» [13,214]. Және “<foreign xml:lang="en">Regions and Powers</foreign>” деп.</p></div>"""
+    text = body_text(export_tiny(tmp_path, body))
+    assert "«Назарбаев-оптимальный выбор.» [13,214]" in text
+    assert "“Regions and Powers” деп" in text

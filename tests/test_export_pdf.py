@@ -362,3 +362,22 @@ def test_output_is_replaced_atomically(tmp_path: Path) -> None:
     export_pdf(FIXTURE, out)
     assert out.read_bytes().startswith(b"%PDF-1.7")
     assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+
+
+def test_bibliography_entry_that_prints_its_number_is_not_numbered_twice(tmp_path: Path) -> None:
+    body = """<div type="bibliography"><head>Әдебиеттер</head><listBibl>
+      <bibl n="1">1.  Алматинская декларация. Алматы, 1998.</bibl>
+      <bibl n="2">Токаев К. Дипломатия Казахстана. Алматы, 2001.</bibl></listBibl></div>"""
+    pdf, _ = export(tmp_path, tei_document(body))
+    text = " ".join(pdftotext_text(pdf).split())
+    assert "1. Алматинская декларация" in text and "1. 1." not in text
+    assert "2. Токаев К." in text  # an entry without its own number gets @n
+
+
+def test_supplied_title_is_no_running_head(tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{'Мәтін жолы қайталанады. ' * 40}</p>" for _ in range(12))
+    pdf, _ = export(tmp_path, tei_document(f"<div><head>КІРІСПЕ</head>{paragraphs}</div>",
+                                           title="Атаусыз мәтін (001_x.txt)"))
+    pages = pdftotext_pages(pdf)
+    assert len(pages) > 4
+    assert not any("Атаусыз мәтін" in page for page in pages[3:])  # title page and contents aside

@@ -57,6 +57,20 @@ def test_003_holds_a_fragment_and_two_articles(tei_trees) -> None:
     assert [a.get(XML_ID) for a in articles] == ["art-0", "art-1", "art-2"]
 
 
+def test_extract_titles_name_their_articles(tei_trees) -> None:
+    """No catalog title: a one-article extract takes its article's title and byline; several articles
+    get a supplied title naming them all, not the title of one of them."""
+    def title_and_authors(key: str) -> tuple[str, list[str]]:
+        stmt = tei_trees[key].getroot().find("t:teiHeader/t:fileDesc/t:titleStmt", NS)
+        return _text(stmt.find("t:title", NS)), [_text(a) for a in stmt.findall("t:author", NS)]
+
+    assert title_and_authors("000") == ("Н.НАЗАРБАЕВ ЖӘНЕ КСРО-НЫҢ ЫДЫРАУЫ", ["Дүйсен С. Ж."])
+    title, authors = title_and_authors("003")
+    assert title == ("Журнал нөмірінен үзінді: ҚАЗАҚСТАН-НАТО ЫНТЫМАҚТАСТЫҒЫНЫҢ ӘСКЕРИ-САЯСИ АСПЕКТІЛЕРІ; "
+                     "ОПЫТ ИСТОРИКО-КУЛЬТУРНОГО СОТРУДНИЧЕСТВА С ТУРЦИЕЙ ВО ВНЕШНЕЙ ПОЛИТИКЕ РК")
+    assert authors == []  # the byline belongs to one article, not to the file
+
+
 def test_003_separator_is_forme_work_not_text(tei_trees) -> None:
     separators = tei_trees["003"].getroot().findall(".//t:fw[@type='separator']", NS)
     assert len(separators) == 1

@@ -772,7 +772,8 @@ def _inline_element(element: etree._Element, look: RunLook, ctx: Context, out: l
     elif name == "label":
         _element_content(element, look, ctx, out)
         out.append(TextPiece(" ", look))  # a printed number is followed by its text
-    elif name in _ALWAYS_BLOCK or name in _BLOCK_WHEN_CONTAINED:
+    elif name in _ALWAYS_BLOCK or (name in _BLOCK_WHEN_CONTAINED
+                                   and any(_local(c) in _ALWAYS_BLOCK for c in element)):
         out.append(TextPiece(" ", look))  # a paragraph-like element met inside a phrase: keep words apart
         _element_content(element, look, ctx, out)
         out.append(TextPiece(" ", look))

@@ -481,7 +481,11 @@ class DocumentRenderer:
             self.phrasing(src, self.new(out, "em", src))
         elif tag == tei("title"):
             self.phrasing(src, self.new(out, "cite", src))
-        elif tag in (tei("label"), tei("quote"), tei("q"), tei("said"), tei("foreign"), tei("term")):
+        elif tag == tei("label"):
+            self.phrasing(src, self.new(out, "span", src, "label"))
+            if not (src.tail or "").startswith((" ", "\n")):
+                self.append_text(out, " ")  # "а) Қазақстанның": a real space, for copying and screen readers
+        elif tag in (tei("quote"), tei("q"), tei("said"), tei("foreign"), tei("term")):
             self.phrasing(src, self.new(out, "span", src, etree.QName(src).localname))
         elif tag in TRANSPARENT_TAGS and src.get(XML_LANG) is None and src.get(XML_ID) is None:
             self.phrasing(src, out)
@@ -878,7 +882,8 @@ def title_page(metadata: Metadata, title: str, lang: str) -> ContentDocument:
     etree.SubElement(section, h("h1"), {"class": "title"}).text = title
     if metadata.subtitle:
         etree.SubElement(section, h("p"), {"class": "subtitle"}).text = metadata.subtitle
-    source = ", ".join(x for x in (metadata.source_title, metadata.source_publisher) if x)
+    source_title = metadata.source_title if metadata.source_title != title else ""  # not the title twice
+    source = ", ".join(x for x in (source_title, metadata.source_publisher) if x) or metadata.source_filename
     if source:
         etree.SubElement(section, h("p"), {"class": "source"}).text = f"{LABEL_SOURCE}: {source}"
     if metadata.licence:
@@ -1013,9 +1018,8 @@ p.list-head { font-weight: bold; margin-top: 0.8em; }
 blockquote { margin: 0.8em 1.5em; font-size: 0.95em; }
 ul, ol { margin: 0.5em 0 0.5em 1.5em; padding: 0; }
 ul.list-dash { list-style-type: none; }
-ul.list-dash > li::before { content: "\\2013\\00A0"; margin-left: -1em; }
+ul.list-dash:not(.labelled) > li::before { content: "\\2013\\00A0"; margin-left: -1em; }
 ol.labelled, ul.labelled { list-style-type: none; }
-span.label { margin-right: 0.35em; }
 ul.bibliography span.label { margin-right: 0; }
 ul.bibliography { list-style-type: none; margin-left: 0; }
 ul.bibliography > li { margin: 0 0 0.4em 1.5em; text-indent: -1.5em; text-align: left; }

@@ -28,7 +28,7 @@ from ..errors import ExportError, KzError
 from ..lexicon.syllabify import hyphenation_points
 from ..tei import XML_ID, tei
 from ..tei.parse import parse_tei_file
-from ..tei.reading import Metadata, element_lang, normalize_space, read_metadata, reading_text
+from ..tei.reading import Metadata, element_lang, is_supplied_title, normalize_space, read_metadata, reading_text
 
 TEMPLATE = Path(__file__).with_name("pdf_template.typ")
 SOFT_HYPHEN = "\u00ad"
@@ -269,10 +269,14 @@ class DocumentBuilder:
             bibl_id = bibl.get(XML_ID)
             if bibl_id in self.link_targets:
                 self.labels.append(bibl_id)
+            number = bibl.get("n") or str(index)
+            content = self.inlines(bibl, element_lang(bibl, self.doc_lang))
+            if _starts_with_number(content, number):
+                number = ""  # the entry prints its own number ("1.  Алматинская…"): not twice
             node: dict[str, Any] = {
-                "n": bibl.get("n") or str(index),
+                "n": number,
                 "id": bibl_id if bibl_id in self.link_targets else None,
-                "c": self.inlines(bibl, element_lang(bibl, self.doc_lang)),
+                "c": content,
             }
             items.append(self._with_lang(bibl, node))
         return self._with_lang(el, {"t": "bibl", "items": items})
@@ -425,27 +429,39 @@ def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
     year, month, day = publication_date(meta)
     return {
         "title": title,
-        "short-title": title if len(title) <= 70 else title[:67].rstrip() + "…",
+        # a supplied "Атаусыз мәтін (001_….txt)" is no running head
+        "short-title": "" if is_supplied_title(title) else title if len(title) <= 70 else title[:67].rstrip() + "…",
         "subtitle": meta.subtitle,
         "authors": list(meta.authors),
         "date": [year, month, day],
         "date-text": meta.source_date,  # the source's own date; the conversion date is not the work's
         "lang": doc_lang,
-        "description": source_citation(meta) or title,
+        "description": source_citation(meta, doc_lang) or title,
         "keywords": [lang for lang in meta.languages if lang],
         "source-lines": [line for line in (meta.source_title, meta.source_publisher, _source_file(meta)) if line],
         "contents-title": CONTENTS_TITLE,
     }
 
 
+def _starts_with_number(content: list[Inline], number: str) -> bool:
+    first = content[0] if content else ""
+    text = first if isinstance(first, str) else ""
+    return bool(re.match(rf"\s*{re.escape(number)}\s*[.)]", text))
+
+
 def _source_file(meta: Metadata) -> str:
     return f"Дереккөз: {meta.source_filename}" if meta.source_filename else ""
 
 
-def source_citation(meta: Metadata) -> str:
-    parts = [meta.source_title, meta.source_publisher, meta.source_filename]
+SOURCE_LABEL = {"kk": "Дереккөз", "ru": "Источник", "en": "Source"}
+
+
+def source_citation(meta: Metadata, doc_lang: str = "kk") -> str:
+    source_title = meta.source_title if meta.source_title != meta.title else ""  # not the title twice
+    parts = [source_title, meta.source_publisher, meta.source_filename]
     citation = ". ".join(p for p in parts if p)
-    return f"Source: {citation}" if citation else ""
+    label = SOURCE_LABEL.get(doc_lang.split("-")[0], SOURCE_LABEL["en"])
+    return f"{label}: {citation}" if citation else ""
 
 
 def publication_date(meta: Metadata) -> tuple[int, int, int]:

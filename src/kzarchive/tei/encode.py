@@ -14,6 +14,7 @@ from ..model import (
     PageBreak, Quote, Ref, StructuredDocument, Text,
 )
 from . import TEI_NS, XML_ID, XML_LANG, tei
+from .reading import UNTITLED
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
@@ -76,23 +77,38 @@ def document_title(document: StructuredDocument, source: SourceInfo) -> str:
     """The catalog's title, else what the source says (a scraped header, a journal article's
     title); never a section heading such as КІРІСПЕ; else an explicit 'untitled'."""
     return (source.catalog.title or document.title or document.clean.facts.title
-            or _first_article_title(document)
+            or _first_article_title(document, _main_language(source))
             or f"{UNTITLED.get(_main_language(source).split('-')[0], UNTITLED['en'])} ({source.path.name})")
 
 
-# A title supplied by the cataloguer when the source has none, in the document's language.
-UNTITLED = {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"}
+
+def _headed_articles(document: StructuredDocument) -> list[Division]:
+    return [n for n in document.body if isinstance(n, Division) and n.type == "article" and n.heads]
 
 
-def _first_article_title(document: StructuredDocument) -> str:
-    for node in document.body:
-        if isinstance(node, Division) and node.type == "article" and node.heads:
-            return node.head_text()
+def _first_article_title(document: StructuredDocument, language: str = "kk") -> str:
+    """One article (a fragment aside): its title. Several: a supplied title naming them all,
+    so that the file is not catalogued under one of its articles."""
+    articles = _headed_articles(document)
+    if len(articles) == 1:
+        return articles[0].head_text()
+    if len(articles) > 1:
+        label = JOURNAL_EXTRACT.get(language.split("-")[0], JOURNAL_EXTRACT["en"])
+        return f"{label}: " + "; ".join(a.head_text() for a in articles)
     return ""
 
 
+JOURNAL_EXTRACT = {"kk": "Журнал нөмірінен үзінді", "ru": "Фрагмент номера журнала", "en": "Extract from a journal issue"}
+
+
 def _authors(document: StructuredDocument, source: SourceInfo) -> list[str]:
-    return list(source.catalog.authors) or document.authors
+    """The catalog's, else what the source says; for a one-article extract its byline."""
+    if source.catalog.authors or document.authors:
+        return list(source.catalog.authors) or document.authors
+    articles = _headed_articles(document)
+    if len(articles) == 1 and not source.catalog.title:
+        return [" ".join(b.plain_text().split()) for b in articles[0].bylines if b.plain_text().strip()]
+    return []
 
 
 def _title_stmt(file_desc: etree._Element, document: StructuredDocument, source: SourceInfo) -> None:

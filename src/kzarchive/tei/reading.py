@@ -71,6 +71,15 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
     )
 
 
+# A title supplied by the cataloguer when the source has none (tei/encode.py), by language.
+UNTITLED = {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"}
+
+
+def is_supplied_title(title: str) -> bool:
+    """"Атаусыз мәтін (001_….txt)": no running head or subject should repeat it."""
+    return any(title.startswith(f"{label} (") for label in UNTITLED.values())
+
+
 # What a reader edition says when the source states no licence, in the edition's language.
 UNKNOWN_LICENCE = {
     "kk": "Дереккөзде лицензия көрсетілмеген.",
