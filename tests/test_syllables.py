@@ -266,3 +266,17 @@ def test_unattested_hyphenated_compound_is_scored_by_its_parts() -> None:
     assert repairer.rejoin("іс-қи мыл да ры".split()) == ["іс-қимылдары"]
     without = SyllableRepairer(weights=Weights(hyphen_compound=0.0))
     assert without.rejoin("ол ар тын ша-ақ кет ті".split()) != ["ол", "артынша-ақ", "кетті"]
+
+
+def test_line_end_hyphen_inside_split_text_is_decided_on_the_rejoined_word() -> None:
+    """004: "қа рым-⏎қа ты на сын" — on its pieces ("рым", "қа") the hyphen looks like a break; on the
+    rejoined halves ("қарым", "қатынасын") it is the real hyphen of қарым-қатынас."""
+    from kzarchive.clean import clean_text
+    from kzarchive.model import Choice, LineBreak
+
+    text = "Қа зақ стан мен Ре сей ара сын да ғы қа рым-\nқа ты на сы ның да му ы ту ра лы ай ту ке рек."
+    document = clean_text(text)
+    assert "арасындағы қарым-қатынасының дамуы" in document.blocks[0].plain_text()
+    assert document.stats["hyphens_kept"] == 1 and document.stats.get("hyphens_joined", 0) == 0
+    choice = next(n for n in document.blocks[0].inlines if isinstance(n, Choice) and n.reg.startswith("қарым"))
+    assert [n.kind for n in choice.orig if isinstance(n, LineBreak)] == ["hyphen-kept"]

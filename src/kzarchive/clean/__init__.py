@@ -58,7 +58,7 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     blocks = build_blocks(lines, decide, stats)
     repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
-    repair_syllable_splits(blocks, tools.syllables, stats)
+    repair_syllable_splits(blocks, tools.syllables, stats, decide)
     steps = editorial_steps(stats, tools)
     return CleanDocument(blocks=blocks, facts=facts, stats=dict(stats), steps=steps)
 
