@@ -396,18 +396,24 @@ def test_existing_output_is_replaced(tmp_path: Path) -> None:
 # --- LibreOffice ----------------------------------------------------------------------------------
 
 
+def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
+    """The DOCX converted by LibreOffice, as Word users' second application would open it."""
+    profile = out_dir / "lo-profile"  # a private profile: parallel runs must not share a lock
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(docx_path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = out_dir / f"{docx_path.stem}.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    return pdf
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH; CI installs libreoffice-writer")
 def test_libreoffice_converts_the_export_to_pdf(sample_docx: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    profile = tmp_path / "lo-profile"  # a private profile: parallel runs must not share a lock
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(sample_docx)],
-        capture_output=True, text=True, timeout=180,
-    )
-    pdf = tmp_path / "sample.pdf"
-    assert result.returncode == 0 and pdf.exists(), result.stderr
+    pdf = libreoffice_pdf(sample_docx, tmp_path)
     text = normalize_space(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
     root = parse_tei_file(FIXTURE).getroot()
     for head in root.iterfind(".//tei:text//tei:div/tei:head", NSMAP):
@@ -421,15 +427,7 @@ def test_libreoffice_shows_the_source_note_numbers(tmp_path: Path) -> None:
 
     body = """<div><head>Бөлім</head><p>Мәтін<note place="foot" n="26">Бірінші ескерту.</note> және
       тағы<note place="foot" n="27">Екінші ескерту.</note>.</p></div>"""
-    docx_path = export_tiny(tmp_path, body)
-    profile = tmp_path / "lo-profile"
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(docx_path)],
-        capture_output=True, text=True, timeout=180,
-    )
-    pdf = tmp_path / "tiny.pdf"
-    assert result.returncode == 0 and pdf.exists(), result.stderr
+    pdf = libreoffice_pdf(export_tiny(tmp_path, body), tmp_path)
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Мәтін26" in text and "тағы27" in text, text
     assert "26" in text.split("Бірінші ескерту")[0].split("тағы27")[-1]  # the footnote's own mark

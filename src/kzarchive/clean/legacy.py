@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..model import Block, Choice, Text
-from .pieces import Piece, atomise, find_pieces, replace_spans
+from .pieces import Atom, Piece, atomise, find_pieces, replace_spans
 
 KnownWord = Callable[[str], bool]
 
@@ -30,7 +30,7 @@ _LATIN1_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u00b2\u00
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_MOJIBAKE_RATIO = 0.6  # of a token's letters in the Latin-1 range ("Müller": 1 of 6)
-_LINE_EVIDENCE = 3  # strict tokens in a block before any is decoded, short ones ("ñ.", "1998ã.") too
+_BLOCK_EVIDENCE = 3  # strict tokens in a block before any is decoded, short ones ("ñ.", "1998ã.") too
 
 # pre-Unicode Kazakh font letters as Windows-1251 reads them → the Kazakh letter
 LEGACY_KAZAKH = {"є": "қ", "І": "Қ", "”": "ң"}
@@ -41,34 +41,40 @@ _WORD_WITH_QUOTES = re.compile(r"[^\W\d_]+(?:”[^\W\d_]+)*”?")
 def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter[str]) -> None:
     for block in blocks:
         text = block.plain_text()
-        mojibake = bool(_LATIN1_LETTER.search(text))
-        legacy = any(ch in text for ch in LEGACY_KAZAKH)
-        if not (mojibake or legacy):
+        if _LATIN1_LETTER.search(text) or any(ch in text for ch in LEGACY_KAZAKH):
+            _repair_block(block, known, stats)
+
+
+def _repair_block(block: Block, known: KnownWord, stats: Counter[str]) -> None:
+    atoms = atomise(block.inlines)
+    pieces = find_pieces(atoms)
+    decoded = _decode_mojibake(pieces)
+    fixes = _fixed_pieces(atoms, pieces, decoded, known)
+    if _legacy_capital_confirmed(fixes, decoded):
+        # the block's font maps І to Қ (a checked word showed it): its initials too ("І.Тоқаев")
+        fixes = [(piece, _INITIAL_I.sub("Қ", fixed) if piece.start in decoded else fixed)
+                 for piece, fixed in fixes]
+    replacements = []
+    for piece, fixed in fixes:
+        if fixed != piece.text:
+            replacements.append((piece.start, piece.end, Choice([Text(piece.text)], fixed, "encoding")))
+            stats["encoding_fixes"] += 1
+    if replacements:
+        block.inlines = replace_spans(atoms, replacements)
+
+
+def _fixed_pieces(atoms: list[Atom], pieces: list[Piece], decoded: dict[int, str],
+                  known: KnownWord) -> list[tuple[Piece, str]]:
+    """Each piece with its repaired text, in order; quotation marks are counted across all of them."""
+    fixes: list[tuple[Piece, str]] = []
+    open_quotes = 0
+    for piece in pieces:
+        if any(node is not None for _, node in atoms[piece.start:piece.end]):
+            open_quotes = _count_quotes(piece.text, open_quotes)  # across a line end: only counted
             continue
-        atoms = atomise(block.inlines)
-        pieces = find_pieces(atoms)
-        decoded = _decode_mojibake(pieces) if mojibake else {}
-        fixes: list[tuple[Piece, str]] = []
-        open_quotes = 0
-        for piece in pieces:
-            source = piece.text
-            if any(node is not None for _, node in atoms[piece.start:piece.end]):
-                open_quotes = _count_quotes(source, open_quotes)  # across a line end: only counted
-                continue
-            fixed = decoded.get(piece.start, source)
-            fixed, open_quotes = _fix_legacy_letters(fixed, known, open_quotes)
-            fixes.append((piece, fixed))
-        if _legacy_capital_confirmed(fixes, decoded):
-            # the block's font maps І to Қ (a checked word showed it): its initials too ("І.Тоқаев")
-            fixes = [(piece, _INITIAL_I.sub("Қ", fixed) if piece.start in decoded else fixed)
-                     for piece, fixed in fixes]
-        replacements = []
-        for piece, fixed in fixes:
-            if fixed != piece.text:
-                replacements.append((piece.start, piece.end, Choice([Text(piece.text)], fixed, "encoding")))
-                stats["encoding_fixes"] += 1
-        if replacements:
-            block.inlines = replace_spans(atoms, replacements)
+        fixed, open_quotes = _fix_legacy_letters(decoded.get(piece.start, piece.text), known, open_quotes)
+        fixes.append((piece, fixed))
+    return fixes
 
 
 _INITIAL_I = re.compile(r"(?<![^\W\d_])І(?=\.)")
@@ -102,10 +108,10 @@ def _is_strict_mojibake(token: str) -> bool:
     return odd >= 2 and odd >= _MIN_MOJIBAKE_RATIO * len(letters)
 
 
-def _decode_mojibake(pieces: list) -> dict[int, str]:
+def _decode_mojibake(pieces: list[Piece]) -> dict[int, str]:
     """piece start → decoded text, for the mojibake tokens of one block."""
     decoded: dict[int, str] = {}
-    if sum(1 for p in pieces if _is_strict_mojibake(p.text)) < _LINE_EVIDENCE:
+    if sum(1 for p in pieces if _is_strict_mojibake(p.text)) < _BLOCK_EVIDENCE:
         return decoded  # an accented name or two ("Müller", "Ölçü") is not mojibake: ask for a run
     for piece in pieces:
         if not _LATIN1_LETTER.search(piece.text) or _ASCII_LETTER.search(piece.text):
