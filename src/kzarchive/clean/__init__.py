@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..lexicon.hunspell import dictionary_words
 from ..lexicon.segment import SyllableRepairer
 from ..lexicon.wordlist import Lexicon
 from ..model import CleanDocument
@@ -39,7 +38,7 @@ class CleaningTools:
     def known_word(self, form: str) -> bool:
         """Attested in the corpus lexicon or listed by hunspell-kk. Not the document's own forms:
         a document in a legacy font writes its garbled words often ("Іазаєстан" 3 ×)."""
-        return form in self.syllables.lexicon or form in dictionary_words(4)
+        return form in self.syllables.lexicon or form in self.syllables.model.dictionary
 
 
 def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:

@@ -65,14 +65,13 @@ def _redecide_hyphens(atoms: list[Atom], start: int, end: int, reg: str, decide:
         elif isinstance(node, Choice):
             position += len(node.reg)
         elif isinstance(node, LineBreak) and node.kind == "hyphen-break" and 0 < position < len(reg):
-            before = atoms[index - 1] if index > start else ("", LineBreak())
-            if before[1] is not None:
-                continue  # no source character to carry the hyphen back
+            if index == start or atoms[index - 1][1] is not None:
+                continue  # no source character before it to carry the hyphen back
             join, keep = decide(reg[:position], reg[position:])
             if join and keep:
                 # the hyphen the break removed is text again, carried by the character before it so
                 # that no atom index moves
-                atoms[index - 1] = (before[0] + "-", None)
+                atoms[index - 1] = (atoms[index - 1][0] + "-", None)
                 atoms[index] = ("", replace(node, kind="hyphen-kept"))
                 reg = reg[:position] + "-" + reg[position:]
                 position += 1

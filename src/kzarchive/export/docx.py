@@ -31,7 +31,7 @@ from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
 from ..tei import TEI_NS, XML_ID, XML_LANG, tei
 from ..tei.parse import parse_tei_file
-from ..tei.reading import Metadata, element_lang, normalize_space, read_metadata
+from ..tei.reading import Metadata, element_lang, in_language, normalize_space, read_metadata
 
 # --- fixed choices -------------------------------------------------------------------------------
 
@@ -438,7 +438,7 @@ def _set_core_properties(document: DocxDocument, metadata: Metadata, root: etree
     props.category = ""
     source = metadata.source_filename or "TEI"
     version = f" {metadata.kzarchive_version}" if metadata.kzarchive_version else ""
-    props.comments = EDITION_NOTE.get(doc_lang.split("-")[0], EDITION_NOTE["en"]).format(source=source, version=version)
+    props.comments = in_language(EDITION_NOTE, doc_lang).format(source=source, version=version)
     props.last_modified_by = "kzarchive"
     props.revision = 1
     props.created = when

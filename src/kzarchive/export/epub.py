@@ -30,6 +30,7 @@ from ..tei.reading import (
     element_lang,
     is_reading_note,
     normalize_space,
+    prints_its_number,
     preferred_alternative,
     read_metadata,
     reading_text,
@@ -394,7 +395,7 @@ class DocumentRenderer:
 
     def bibliography_item(self, src: etree._Element, li: etree._Element) -> None:
         number = src.get("n", "")
-        if number and not reading_text(src).startswith(number):
+        if number and not prints_its_number(src):
             # The printed number is kept in @n, not in the text: show it as the entry label.
             self.append_text(self.new(li, "span", css_class="label"), f"{number}.")
             self.append_text(li, " ")
@@ -1020,7 +1021,6 @@ ul, ol { margin: 0.5em 0 0.5em 1.5em; padding: 0; }
 ul.list-dash { list-style-type: none; }
 ul.list-dash:not(.labelled) > li::before { content: "\\2013\\00A0"; margin-left: -1em; }
 ol.labelled, ul.labelled { list-style-type: none; }
-ul.bibliography span.label { margin-right: 0; }
 ul.bibliography { list-style-type: none; margin-left: 0; }
 ul.bibliography > li { margin: 0 0 0.4em 1.5em; text-indent: -1.5em; text-align: left; }
 a.noteref { vertical-align: super; font-size: 0.75em; line-height: 0; text-decoration: none; }

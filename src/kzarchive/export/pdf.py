@@ -28,7 +28,10 @@ from ..errors import ExportError, KzError
 from ..lexicon.syllabify import hyphenation_points
 from ..tei import XML_ID, tei
 from ..tei.parse import parse_tei_file
-from ..tei.reading import Metadata, element_lang, is_supplied_title, normalize_space, read_metadata, reading_text
+from ..tei.reading import (
+    SOURCE_LABEL, Metadata, element_lang, in_language, is_supplied_title, normalize_space, prints_its_number,
+    read_metadata, reading_text,
+)
 
 TEMPLATE = Path(__file__).with_name("pdf_template.typ")
 SOFT_HYPHEN = "\u00ad"
@@ -269,12 +272,9 @@ class DocumentBuilder:
             bibl_id = bibl.get(XML_ID)
             if bibl_id in self.link_targets:
                 self.labels.append(bibl_id)
-            number = bibl.get("n") or str(index)
             content = self.inlines(bibl, element_lang(bibl, self.doc_lang))
-            if _starts_with_number(content, number):
-                number = ""  # the entry prints its own number ("1.  Алматинская…"): not twice
             node: dict[str, Any] = {
-                "n": number,
+                "n": "" if prints_its_number(bibl) else bibl.get("n") or str(index),
                 "id": bibl_id if bibl_id in self.link_targets else None,
                 "c": content,
             }
@@ -443,25 +443,15 @@ def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
     }
 
 
-def _starts_with_number(content: list[Inline], number: str) -> bool:
-    first = content[0] if content else ""
-    text = first if isinstance(first, str) else ""
-    return bool(re.match(rf"\s*{re.escape(number)}\s*[.)]", text))
-
-
 def _source_file(meta: Metadata) -> str:
     return f"Дереккөз: {meta.source_filename}" if meta.source_filename else ""
-
-
-SOURCE_LABEL = {"kk": "Дереккөз", "ru": "Источник", "en": "Source"}
 
 
 def source_citation(meta: Metadata, doc_lang: str = "kk") -> str:
     source_title = meta.source_title if meta.source_title != meta.title else ""  # not the title twice
     parts = [source_title, meta.source_publisher, meta.source_filename]
     citation = ". ".join(p for p in parts if p)
-    label = SOURCE_LABEL.get(doc_lang.split("-")[0], SOURCE_LABEL["en"])
-    return f"{label}: {citation}" if citation else ""
+    return f"{in_language(SOURCE_LABEL, doc_lang)}: {citation}" if citation else ""
 
 
 def publication_date(meta: Metadata) -> tuple[int, int, int]:

@@ -14,7 +14,7 @@ from ..model import (
     PageBreak, Quote, Ref, StructuredDocument, Text,
 )
 from . import TEI_NS, XML_ID, XML_LANG, tei
-from .reading import UNTITLED
+from .reading import UNTITLED, in_language
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
@@ -78,7 +78,7 @@ def document_title(document: StructuredDocument, source: SourceInfo) -> str:
     title); never a section heading such as КІРІСПЕ; else an explicit 'untitled'."""
     return (source.catalog.title or document.title or document.clean.facts.title
             or _first_article_title(document, _main_language(source))
-            or f"{UNTITLED.get(_main_language(source).split('-')[0], UNTITLED['en'])} ({source.path.name})")
+            or f"{in_language(UNTITLED, _main_language(source))} ({source.path.name})")
 
 
 
@@ -93,8 +93,7 @@ def _first_article_title(document: StructuredDocument, language: str = "kk") -> 
     if len(articles) == 1:
         return articles[0].head_text()
     if len(articles) > 1:
-        label = JOURNAL_EXTRACT.get(language.split("-")[0], JOURNAL_EXTRACT["en"])
-        return f"{label}: " + "; ".join(a.head_text() for a in articles)
+        return f"{in_language(JOURNAL_EXTRACT, language)}: " + "; ".join(a.head_text() for a in articles)
     return ""
 
 

@@ -71,6 +71,21 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
     )
 
 
+def prints_its_number(bibl: etree._Element) -> bool:
+    """Does a <bibl n="1"> keep its printed number in its text ("1.  Алматинская…")? Then an
+    edition shows that, not @n a second time."""
+    number = bibl.get("n", "")
+    return bool(number) and bool(re.match(rf"\s*{re.escape(number)}\s*[.)]", reading_text(bibl)))
+
+
+def in_language(texts: dict[str, str], language: str) -> str:
+    """The text for a language tag ("kk", "ru-RU"), English when the language has none."""
+    return texts.get(language.split("-")[0].lower(), texts["en"])
+
+
+# Where the source itself is named, in the edition's language.
+SOURCE_LABEL = {"kk": "Дереккөз", "ru": "Источник", "en": "Source"}
+
 # A title supplied by the cataloguer when the source has none (tei/encode.py), by language.
 UNTITLED = {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"}
 
@@ -92,7 +107,7 @@ def _licence(header: etree._Element, language: str) -> str:
     availability = header.find("t:fileDesc/t:publicationStmt/t:availability", NS)
     if availability is not None and availability.get("status") == "unknown" \
             and availability.find("t:licence", NS) is None:
-        return UNKNOWN_LICENCE.get(language.split("-")[0], UNKNOWN_LICENCE["en"])
+        return in_language(UNKNOWN_LICENCE, language)
     return _text(header, "t:fileDesc/t:publicationStmt/t:availability")
 
 
