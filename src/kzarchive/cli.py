@@ -6,16 +6,21 @@ Exit codes: 0 all documents ok, 1 some documents failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import ExitCode, KzError
 from .export import EXPORT_FORMATS
+from .manifest import MANIFEST_NAME
 from .pipeline import ALL_FORMATS, ConvertOptions, convert_batch
+from .pool import DEFAULT_TIME_LIMIT
+from .sources import SOURCE_SUFFIXES
 from .progress import make_reporter
 
 if TYPE_CHECKING:
@@ -42,6 +47,23 @@ def _positive(value: str) -> int:
     return number
 
 
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more (got {value!r})")
+    return number
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD (got {value!r})") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzarchive",
@@ -65,7 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                          help="documents converted in parallel (default: all cores); outputs do not depend on it")
     convert.add_argument("--force", action="store_true",
-                         help="convert every document again, even those unchanged since the last run")
+                         help="convert every document again, even those unchanged since the last run "
+                              "(a TEI edited by hand is still kept: see --reingest-edited)")
+    convert.add_argument("--reingest-edited", action="store_true",
+                         help="convert again documents whose TEI was edited by hand; each edited TEI is first "
+                              "moved to NAME.backup-DATE.tei.xml beside it")
+    convert.add_argument("--follow-symlinks", action="store_true",
+                         help="convert symbolic links in a source folder that lead outside it (refused by default)")
+    convert.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                         help=f"stop and fail a document that takes longer (default: {DEFAULT_TIME_LIMIT:g}; 0: none)")
+    convert.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                         help="the conversion date recorded in the outputs (default: today, or SOURCE_DATE_EPOCH)")
     output_mode = convert.add_mutually_exclusive_group()
     output_mode.add_argument("-q", "--quiet", action="store_true", help="print failures only")
     output_mode.add_argument("--log-json", action="store_true",
@@ -114,7 +146,8 @@ def _convert(args: argparse.Namespace) -> int:
         print(f"kzarchive: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return ExitCode.USAGE
     options = ConvertOptions(output_dir=args.output, formats=args.formats, embed_font=args.embed_font,
-                             jobs=args.jobs, force=args.force)
+                             jobs=args.jobs, force=args.force, date=args.date or "", follow_symlinks=args.follow_symlinks,
+                             reingest_edited=args.reingest_edited, time_limit=args.time_limit)
     reporter = make_reporter(quiet=args.quiet, log_json=args.log_json)
     try:
         with reporter:
@@ -127,7 +160,7 @@ def _convert(args: argparse.Namespace) -> int:
         print(f"kzarchive: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.USAGE
     if not results:
-        print("kzarchive: no .txt sources found", file=sys.stderr)
+        print(f"kzarchive: no sources found ({', '.join(SOURCE_SUFFIXES)})", file=sys.stderr)
         return ExitCode.USAGE
     reporter.summary(results, args.output)
     return ExitCode.SOME_FAILED if any(not r.ok for r in results) else ExitCode.OK
@@ -168,31 +201,50 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export_format
-    from .pipeline import safe_name
-    from .tei.parse import parse_tei_file
-    from .tei.validate import validate_tree
+    from .fsutil import folder_lock
 
     schema = _schema_or_none(args)
     if schema is None:
         return ExitCode.USAGE
-    failed = 0
-    for path in args.files:
-        stem = safe_name(path.name.removesuffix(".xml").removesuffix(".tei"))
-        try:
-            issues = validate_tree(parse_tei_file(path), schema)
-            if issues:
-                raise KzError(f"not valid TEI, not exported: {issues[0].format(str(path))}")
-            for fmt in args.to:
-                out = args.output / f"{stem}.{fmt}"
-                for warning in export_format(fmt, path, out, embed_font=args.embed_font):
-                    print(f"warning {path}: {warning}", file=sys.stderr)
-                print(f"ok      {path} → {out}")
-        except KzError as exc:
-            print(f"FAILED  {path}: {exc}", file=sys.stderr)
-            failed += 1
+    # An output folder of `convert` (it has a manifest) is locked, so a convert cannot race us there.
+    managed = (args.output / MANIFEST_NAME).is_file()
+    try:
+        with folder_lock(args.output) if managed else contextlib.nullcontext():
+            failed = sum(not _export_one(path, args, schema) for path in args.files)
+    except KzError as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as exc:
+        print(f"kzarchive: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
     return ExitCode.SOME_FAILED if failed else ExitCode.OK
 
+
+def _export_one(path: Path, args: argparse.Namespace, schema: "etree.RelaxNG") -> bool:
+    """Export one TEI file; the output folder's manifest records what was made. False on failure."""
+    from .export import export_format
+    from .manifest import record_export
+    from .sources import safe_name
+    from .tei.parse import parse_tei_file
+    from .tei.validate import validate_tree
+
+    stem = safe_name(path.name.removesuffix(".xml").removesuffix(".tei"))
+    made: dict[str, Path] = {}
+    try:
+        issues = validate_tree(parse_tei_file(path), schema)
+        if issues:
+            raise KzError(f"not valid TEI, not exported: {issues[0].format(str(path))}")
+        for fmt in args.to:
+            out = args.output / f"{stem}.{fmt}"
+            for warning in export_format(fmt, path, out, embed_font=args.embed_font):
+                print(f"warning {path}: {warning}", file=sys.stderr)
+            made[fmt] = out
+            print(f"ok      {path} → {out}")
+    except KzError as exc:
+        print(f"FAILED  {path}: {exc}", file=sys.stderr)
+    if made and record_export(args.output, path, made):
+        print(f"manifest: {args.output / MANIFEST_NAME} records the new editions of {path.name}")
+    return len(made) == len(args.to)
 
 if __name__ == "__main__":
     sys.exit(main())

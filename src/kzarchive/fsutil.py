@@ -8,13 +8,16 @@ run removes the leftovers (`remove_stale_temporaries`) while it holds the folder
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import KzError
 
@@ -50,8 +53,23 @@ def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
 
 
 def sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a file for reading only if it is a regular file. O_NONBLOCK keeps a FIFO put at the name
+    from blocking the open (it would hang the batch while it holds the folder lock); the type is
+    checked on the opened descriptor, so a file swapped after an earlier check is caught too."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .fsutil import atomic_write_text, sha256_file
+from .sources import display_name
 
 if TYPE_CHECKING:
     from .pipeline import ConvertOptions, DocumentResult, _Task
@@ -36,20 +37,22 @@ Entry = dict[str, Any]
 
 def document_entry(result: "DocumentResult") -> Entry:
     return {
-        "source": result.source.as_posix(),
-        "source_name": result.source.name,
+        "source": display_name(result.source.as_posix()),
+        "source_name": display_name(result.source.name),
         "source_sha256": result.sha256,
         "source_size": result.source_size,
         "encoding": result.encoding,
         "stem": result.stem,
         "title": result.title,
         "status": result.status,
+        "note": result.note,
         "failed_stage": result.failed_stage,
         "error": result.error,
         "key": result.key,
         "chars": result.chars,
         "page_breaks": result.page_breaks,
         "pages": result.pages,
+        "generated_tei_sha256": result.generated_tei_sha256,
         "outputs": {fmt: {"path": record.path.name, "sha256": record.sha256, "size": record.size}
                     for fmt, record in result.records.items()},
         "validation": result.validation,
@@ -62,6 +65,7 @@ def document_entry(result: "DocumentResult") -> Entry:
 
 def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> "DocumentResult":
     """A skipped document, described by what the run that converted it recorded."""
+    from .masters import generated_tei_sha256
     from .pipeline import DocumentResult, OutputRecord
 
     records = {fmt: OutputRecord(output_dir / out["path"], out["sha256"], out["size"])
@@ -71,7 +75,8 @@ def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> "Document
         warnings=list(entry.get("warnings", [])), stats=dict(entry.get("stats", {})), sha256=entry["source_sha256"],
         stem=entry["stem"], key=entry["key"], title=entry.get("title", ""), encoding=entry.get("encoding", ""),
         source_size=entry.get("source_size", 0), chars=entry.get("chars", 0),
-        page_breaks=entry.get("page_breaks", 0), validation=dict(entry.get("validation", {})))
+        page_breaks=entry.get("page_breaks", 0), validation=dict(entry.get("validation", {})),
+        generated_tei_sha256=generated_tei_sha256(entry))
 
 
 # ------------------------------------------------------------------------------ incremental runs
@@ -119,7 +124,7 @@ def find_unchanged(tasks: list["_Task"], previous: dict[str, Entry],
     unchanged = {}
     for task in tasks:
         entry = previous.get(task.stem)
-        if not entry or entry.get("status") not in ("ok", "skipped"):
+        if not entry or entry.get("status") not in ("ok", "skipped") or task.refused:
             continue
         try:
             source_sha = sha256_file(task.source)
@@ -197,6 +202,7 @@ def summarise(results: list["DocumentResult"]) -> dict[str, int]:
         "documents": len(results),
         "converted": sum(r.status == "ok" for r in results),
         "skipped": sum(r.status == "skipped" for r in results),
+        "kept": sum(r.status == "kept" for r in results),
         "failed": sum(r.status == "failed" for r in results),
         "pages": sum(r.pages for r in results),
         "source_bytes": sum(r.source_size for r in results),
@@ -211,6 +217,32 @@ def write_manifest(output_dir: Path, results: list["DocumentResult"], options: "
     atomic_write_text(output_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     atomic_write_text(output_dir / REPORT_NAME, render_report(manifest))
     return manifest
+
+
+def record_export(output_dir: Path, tei_path: Path, outputs: dict[str, Path]) -> bool:
+    """`kzarchive export` into an output folder: the manifest learns the editions it made from the
+    TEI there (and that TEI's current bytes, marked as edited by hand when they are not the ones
+    kzarchive wrote), so the next convert neither redoes nor deletes them. False when the folder has
+    no manifest entry for this TEI. Call while holding the folder lock."""
+    from .masters import KEPT_NOTE, generated_tei_sha256
+    from .report import render_report
+
+    path = output_dir / MANIFEST_NAME
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        target = tei_path.resolve()
+        entry = next(e for e in manifest["documents"] if (output_dir / f"{e['stem']}.tei.xml").resolve() == target)
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return False
+    generated = generated_tei_sha256(entry)
+    entry["generated_tei_sha256"] = generated
+    for fmt, out in {"tei": tei_path, **outputs}.items():
+        entry.setdefault("outputs", {})[fmt] = {"path": out.name, "sha256": sha256_file(out), "size": out.stat().st_size}
+    if entry["outputs"]["tei"]["sha256"] != generated:
+        entry["note"] = KEPT_NOTE
+    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    atomic_write_text(output_dir / REPORT_NAME, render_report(manifest))
+    return True
 
 
 def _versions() -> dict[str, str]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import RELEASE_DATE
 from .errors import InputError
 
 # Characters XML 1.0 cannot carry: a catalog value with one would make the TEI unwritable.
@@ -39,6 +38,11 @@ class SourceInfo:
     catalog: CatalogEntry
     conversion_date: str
     removed_controls: int = 0
+    name: str = ""  # the file name as printable text (sources.display_name); "" → path.name
+
+    @property
+    def file_name(self) -> str:
+        return self.name or self.path.name
 
 
 def sha256_of(data: bytes) -> str:
@@ -46,11 +50,12 @@ def sha256_of(data: bytes) -> str:
 
 
 def conversion_date() -> str:
-    """SOURCE_DATE_EPOCH when set (reproducible builds convention), else this release's date."""
+    """The day of the conversion (UTC); SOURCE_DATE_EPOCH fixes it when set, the reproducible-builds
+    convention for outputs that are byte-identical whenever they are made."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
-    return RELEASE_DATE
+    return datetime.now(timezone.utc).date().isoformat()
 
 
 def load_catalog(folder: Path) -> dict[str, CatalogEntry]:

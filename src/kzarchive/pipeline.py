@@ -5,20 +5,19 @@ everything in output/manifest.json and output/report.html.
 Testing aid — fault injection: the environment variable KZARCHIVE_FAULT=STAGE:SUBSTRING[:KIND]
 (several separated by ";") makes STAGE fail for every source whose file name contains SUBSTRING.
 KIND is `error` (default: an expected KzError), `bug` (an unexpected RuntimeError, reported as an
-internal error) or `exit` (the worker process dies, as on a crash in native code). STAGE is one of
-STAGES. It is read once per batch by the parent process and passed to the workers.
+internal error), `exit` (the worker process dies, as on a crash in native code), `hang` (the stage
+never ends: a runaway document) or `stuck` (never ends and ignores the time limit's signal, as a loop
+in native code would). STAGE is one of STAGES. It is read once per batch by the parent process and passed to the workers.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import functools
 import hashlib
-import multiprocessing
 import os
-import re
 import resource
+import signal
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,23 +29,23 @@ from .clean import clean_text
 from .errors import KzError
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
+from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
+from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
 from .read import decode_bytes, read_source_bytes
+from .sources import Source, collect_sources, display_name, refusal, safe_stem, unique_stems
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
-from .tei.parse import parse_tei_bytes
+from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
-SOURCE_SUFFIXES = (".txt",)
 STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei",
           "export-epub", "export-docx", "export-pdf")
 FAULT_ENV = "KZARCHIVE_FAULT"
+FAULT_KINDS = ("error", "bug", "exit", "hang", "stuck")
 CHARS_PER_PAGE = 1800  # a typeset page of Kazakh prose, for page estimates in reports and benchmarks
-MAX_STEM_BYTES = 150  # leaves room under NAME_MAX (255) for ".tei.xml", a hash suffix and temp names
-# A worker is replaced after this many documents, so a slow leak cannot grow with the corpus.
-TASKS_PER_WORKER = 1000
 
 
 @dataclass
@@ -66,7 +65,7 @@ class DocumentResult:
     stats: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     sha256: str = ""
-    status: str = "ok"  # ok | failed | skipped
+    status: str = "ok"  # ok | failed | skipped | kept (a TEI edited by hand, kept as the master)
     failed_stage: str = ""
     stem: str = ""
     key: str = ""
@@ -78,6 +77,13 @@ class DocumentResult:
     records: dict[str, OutputRecord] = field(default_factory=dict)
     validation: dict[str, object] = field(default_factory=dict)
     worker_peak_rss_kb: int = 0
+    generated_tei_sha256: str = ""  # the TEI kzarchive wrote; differs from records["tei"] once edited by hand
+    note: str = ""  # one line on what was done besides converting (e.g. "edited by hand: kept")
+
+    @property
+    def name(self) -> str:
+        """The source's name as printable text, whatever bytes it is made of."""
+        return display_name(str(self.source))
 
     @property
     def pages(self) -> int:
@@ -97,60 +103,15 @@ class ConvertOptions:
     force: bool = False
     fault: str | None = None  # None: read KZARCHIVE_FAULT when the batch starts
     date: str = ""  # conversion date; "" → metadata.conversion_date() in the parent process
+    follow_symlinks: bool = False  # convert links in a source folder that lead out of it
+    reingest_edited: bool = False  # convert a document whose TEI was edited by hand (backed up first)
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds per document; 0: none
 
     def resolved(self) -> "ConvertOptions":
         """Settings read from the environment are fixed once, in the parent, so that workers (which
         may have been started earlier, with another environment) all use the same ones."""
         return replace(self, fault=os.environ.get(FAULT_ENV, "") if self.fault is None else self.fault,
                        date=self.date or conversion_date(), jobs=max(1, self.jobs))
-
-
-# ---------------------------------------------------------------------------------------- sources
-
-
-def collect_sources(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders searched (not recursively) for .txt sources, in name order."""
-    sources: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            sources.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES))
-        else:
-            sources.append(path)
-    return list(dict.fromkeys(sources))  # the same file named twice is converted once
-
-
-def safe_stem(path: Path) -> str:
-    """An output name that cannot leave the output folder: NFC, only letters, digits, `_ . -`, no
-    leading dot, at most MAX_STEM_BYTES of UTF-8. Clashes between sources are resolved by unique_stems."""
-    return safe_name(path.stem)
-
-
-def safe_name(name: str) -> str:
-    """safe_stem for a name already stripped of its suffixes ("a.v1" from "a.v1.tei.xml")."""
-    stem = unicodedata.normalize("NFC", name)
-    stem = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._-") or "document"
-    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
-        stem = stem[:-1]
-    return stem
-
-
-def unique_stems(sources: list[Path]) -> dict[Path, str]:
-    """Output stems for a batch, distinct even on case-insensitive file systems: every source whose
-    stem clashes with another's (by case, Unicode form, replaced characters or truncation) gets a
-    short hash of its own name — or of its full path when the names themselves are equal."""
-    stems = {source: safe_stem(source) for source in sources}
-    groups: dict[str, list[Path]] = {}
-    for source, stem in stems.items():
-        groups.setdefault(stem.casefold(), []).append(source)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        names = [m.name for m in members]
-        for source in members:
-            identity = source.name if names.count(source.name) == 1 else str(source.resolve())
-            suffix = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-            stems[source] = f"{stems[source]}-{suffix}"
-    return stems
 
 
 # ---------------------------------------------------------------------------------- fault hook
@@ -164,7 +125,7 @@ def _fault_rules(spec: str) -> Iterator[tuple[str, str, str]]:
     for rule in filter(None, (r.strip() for r in spec.split(";"))):
         stage, _, rest = rule.partition(":")
         substring, kind = rest, "error"
-        for candidate in ("error", "bug", "exit"):
+        for candidate in FAULT_KINDS:
             if rest.endswith(f":{candidate}"):
                 substring, kind = rest[: -len(candidate) - 1], candidate
         yield stage.strip(), substring, kind
@@ -176,9 +137,18 @@ def inject_fault(spec: str, stage: str, source: Path) -> None:
             continue
         if kind == "exit":
             os._exit(70)  # a worker dying without a word, like a segfault in native code
+        if kind in ("hang", "stuck"):
+            _hang(blocking_signals=kind == "stuck")
         if kind == "bug":
             raise RuntimeError(f"injected bug in {stage}")
         raise InjectedFault(f"injected fault in {stage}")
+
+
+def _hang(*, blocking_signals: bool) -> None:
+    if blocking_signals:  # like native code, which Python's signal handlers cannot interrupt
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    while True:
+        time.sleep(0.05)
 
 
 # ------------------------------------------------------------------------------ one document
@@ -205,18 +175,36 @@ class _Stages:
 
 
 def convert_source(source: Path, options: ConvertOptions, catalog: dict[str, CatalogEntry],
-                   stem: str | None = None) -> DocumentResult:
-    """Convert one source; every failure — expected or a bug — ends up in the result, never raised."""
+                   stem: str | None = None, recorded_tei_sha256: str = "") -> DocumentResult:
+    """Convert one source; every failure — expected or a bug — ends up in the result, never raised.
+    recorded_tei_sha256: the TEI this document's last conversion wrote, which may be replaced; any
+    other bytes at the TEI's name are moved to a backup first (masters.protect_unrecorded)."""
     options = options.resolved()
     result = DocumentResult(source, stem=stem or safe_stem(source))
-    stages = _Stages(result, options.fault or "")
     entry = catalog.get(source.name, CatalogEntry(source.name))
+    return _run_stages(result, options, lambda stages: _convert_stages(result, stages, options, entry,
+                                                                          recorded_tei_sha256))
+
+
+def keep_edited(source: Path, options: ConvertOptions, stem: str, generated_tei_sha256: str) -> DocumentResult:
+    """A document whose TEI was edited by hand: the TEI is kept as it is, validated, and the editions
+    older than it are exported from it again."""
+    options = options.resolved()
+    result = DocumentResult(source, stem=stem, status="kept", note=KEPT_NOTE, generated_tei_sha256=generated_tei_sha256)
+    return _run_stages(result, options, lambda stages: _keep_stages(result, stages, options))
+
+
+def _run_stages(result: DocumentResult, options: ConvertOptions, body: Callable[["_Stages"], None]) -> DocumentResult:
+    stages = _Stages(result, options.fault or "")
     try:
-        _convert_stages(result, stages, options, entry)
+        with time_limit(options.time_limit):
+            body(stages)
     except KzError as exc:
         result.fail(stages.current, str(exc))
     except OSError as exc:
-        result.fail(stages.current, f"I/O error: {exc.strerror or exc}")
+        target = exc.filename2 or exc.filename  # os.replace(temporary, target) names the target second
+        where = f" ({Path(target).name})" if isinstance(target, str) else ""
+        result.fail(stages.current, f"I/O error: {exc.strerror or exc}{where}")
     except MemoryError:
         result.fail(stages.current, f"internal error in {stages.current}: MemoryError: out of memory")
     except Exception as exc:  # a bug: reported for this document, the batch goes on
@@ -230,7 +218,8 @@ def internal_error(stage: str, exc: BaseException) -> str:
     return f"internal error in {stage}: {type(exc).__name__}: {message}"
 
 
-def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions, entry: CatalogEntry) -> None:
+def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions, entry: CatalogEntry,
+                    recorded_tei_sha256: str) -> None:
     source = result.source
     data = stages.run("read", lambda: read_source_bytes(source))
     result.sha256, result.source_size = sha256_of(data), len(data)
@@ -239,7 +228,7 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     result.encoding, result.chars = decoded.encoding, len(decoded.text)
     del data
     info = SourceInfo(source, result.sha256, result.source_size, decoded.encoding, entry, options.date,
-                      decoded.removed_controls)
+                      decoded.removed_controls, name=display_name(source.name))
     cleaned = stages.run("clean", lambda: clean_text(decoded.text))
     result.stats = dict(cleaned.stats)
     document = stages.run("structure", lambda: structure_document(cleaned, main_language=entry.language or "kk"))
@@ -247,14 +236,49 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     tree = stages.run("encode", lambda: encode_tei(document, info))
     del cleaned, document
     tei_bytes = stages.run("encode", lambda: serialise_tei(tree))
-    result.title = tree.findtext(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title") or ""
-    result.page_breaks = sum(1 for _ in tree.iter(f"{{{TEI_NS}}}pb"))
+    _describe(result, tree)
     del tree
     stages.run("validate", lambda: _validate(tei_bytes, result))
     tei_path = options.output_dir / f"{result.stem}.tei.xml"
-    stages.run("write-tei", lambda: atomic_write_bytes(tei_path, tei_bytes))
+    stages.run("write-tei", lambda: _write_tei(tei_path, tei_bytes, recorded_tei_sha256, result))
     _record_output(result, "tei", tei_path)
-    export_all(tei_path, options, result.stem, result, stages)
+    result.generated_tei_sha256 = result.records["tei"].sha256
+    export_all(tei_path, options, result.stem, result, stages, options.formats)
+
+
+def _write_tei(tei_path: Path, tei_bytes: bytes, recorded_tei_sha256: str, result: DocumentResult) -> None:
+    backup = protect_unrecorded(tei_path, sha256_of(tei_bytes), recorded_tei_sha256)
+    if backup:
+        result.warnings.append(f"{tei_path.name} held a TEI kzarchive did not write (edited by hand?): "
+                               f"moved to {backup.name}")
+    atomic_write_bytes(tei_path, tei_bytes)
+
+
+def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions) -> None:
+    tei_path = options.output_dir / f"{result.stem}.tei.xml"
+    tree = stages.run("validate", lambda: parse_tei_file(tei_path))
+    issues = stages.run("validate", lambda: validate_tree(tree))
+    result.validation = {"schema": "tei.rng", "valid": not issues,
+                         "issues": [issue.format(tei_path.name) for issue in issues[:20]]}
+    _record_output(result, "tei", tei_path)
+    if issues:
+        raise KzError(f"edited by hand and kept, but not valid TEI, so its editions were not made again: "
+                      f"{issues[0].format(tei_path.name)}")
+    _describe(result, tree)
+    editions = {fmt: options.output_dir / f"{result.stem}.{fmt}" for fmt in options.formats if fmt != "tei"}
+    stale = stale_editions(tei_path, editions)
+    export_all(tei_path, options, result.stem, result, stages, tuple(stale))
+    for fmt, path in editions.items():
+        if fmt not in stale:
+            _record_output(result, fmt, path)
+    if stale:
+        result.note = f"{KEPT_NOTE}; editions made again from it: {', '.join(stale)}"
+
+
+def _describe(result: DocumentResult, tree: etree._ElementTree) -> None:
+    """Title and page count for the manifest and the report, from the TEI."""
+    result.title = tree.findtext(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title") or ""
+    result.page_breaks = sum(1 for _ in tree.iter(f"{{{TEI_NS}}}pb"))
 
 
 def _validate(tei_bytes: bytes, result: DocumentResult) -> None:
@@ -272,11 +296,12 @@ def serialise_tei(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export_all(tei_path: Path, options: ConvertOptions, stem: str, result: DocumentResult, stages: _Stages) -> None:
+def export_all(tei_path: Path, options: ConvertOptions, stem: str, result: DocumentResult, stages: _Stages,
+               formats: tuple[str, ...]) -> None:
     """Every edition is made from the TEI file on disk, exactly as an archivist would re-export it."""
     from .export import export_format
 
-    for fmt in options.formats:
+    for fmt in formats:
         if fmt == "tei":
             continue
         out = options.output_dir / f"{stem}.{fmt}"
@@ -292,10 +317,11 @@ def _record_output(result: DocumentResult, fmt: str, path: Path) -> None:
 
 def document_key(source_sha256: str, source_name: str, stem: str, entry: CatalogEntry,
                  options: ConvertOptions) -> str:
-    """Everything an output depends on besides the code: when the key and the kzarchive version are
-    unchanged, converting again would give the same bytes."""
+    """Everything an output depends on besides the code and the conversion date: when the key and the
+    kzarchive version are unchanged, the outputs are still those the source gives (the date alone does
+    not make a document worth converting again, so an unchanged source is skipped on later days)."""
     parts = [__version__, source_sha256, source_name, stem, repr(entry),
-             ",".join(f for f in ALL_FORMATS if f in options.formats), f"embed_font={options.embed_font}", options.date,
+             ",".join(f for f in ALL_FORMATS if f in options.formats), f"embed_font={options.embed_font}",
              f"hunspell={dictionary_identity()}"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -309,10 +335,15 @@ class _Task:
     source: Path
     stem: str
     entry: CatalogEntry
+    refused: str = ""  # why the source is not read at all ("" when it may be)
+    recorded_tei_sha256: str = ""  # the TEI the last conversion wrote, per the manifest
+    hand_edit: HandEdit | None = None  # its TEI was edited by hand: kept, not converted
 
 
 def _run_task(task: _Task, options: ConvertOptions) -> DocumentResult:
-    return convert_source(task.source, options, {task.source.name: task.entry}, task.stem)
+    if task.hand_edit and not options.reingest_edited:
+        return keep_edited(task.source, options, task.stem, task.hand_edit.generated_sha256)
+    return convert_source(task.source, options, {task.source.name: task.entry}, task.stem, task.recorded_tei_sha256)
 
 
 def convert_batch(paths: Iterable[Path], options: ConvertOptions,
@@ -325,51 +356,88 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
     on_complete as soon as each finishes, on_start(sources, to_convert) once the plan is made.
     Writes manifest.json and report.html into the output folder.
     """
-    from .manifest import Journal, find_unchanged, load_previous, write_manifest
     from .fsutil import folder_lock, remove_stale_temporaries
+    from .manifest import Journal, find_unchanged, load_previous, write_manifest
 
     options = options.resolved()
     started = time.time()
     sources = collect_sources(paths)
     if not sources:
         return []
-    tasks = _plan(sources)
+    tasks = _plan(sources, options)
     emit = _OrderedEmitter(len(tasks), on_result)
     with folder_lock(options.output_dir):
         remove_stale_temporaries(options.output_dir)
         previous = load_previous(options.output_dir)
-        skipped = {} if options.force else find_unchanged(tasks, previous, options)
-        pending = [t for t in tasks if t.index not in skipped]
+        _note_hand_edits(tasks, previous, options)
+        decided = _refused_results(tasks)
+        convertible = [t for t in tasks if t.index not in decided and not t.hand_edit]
+        if not options.force:
+            decided.update(find_unchanged(convertible, previous, options))
+        pending = [t for t in tasks if t.index not in decided]
         if on_start:
-            on_start(sources, len(pending))
+            on_start([s.path for s in sources], len(pending))
         results: dict[int, DocumentResult] = {}
         with Journal(options.output_dir) as journal:
-            for index, result in skipped.items():
-                results[index] = result
-                _deliver(result, index, emit, on_complete)
-
             def finished(task: _Task, result: DocumentResult) -> None:
                 results[task.index] = result
                 if not result.ok:
-                    remove_outputs_not_made(options.output_dir, task.stem, result)
+                    remove_outputs_not_made(options.output_dir, task.stem, result, previous.get(task.stem))
                 journal.append(result)
                 _deliver(result, task.index, emit, on_complete)
 
-            run_tasks(pending, options, finished)
+            for task in tasks:
+                if task.index in decided:
+                    results[task.index] = decided[task.index]
+                    _deliver(decided[task.index], task.index, emit, on_complete)
+            _run_pending(pending, options, finished)
             ordered = [results[t.index] for t in tasks]
             write_manifest(options.output_dir, ordered, options, started)
     return ordered
 
 
+def _note_hand_edits(tasks: list[_Task], previous: dict[str, dict[str, object]], options: ConvertOptions) -> None:
+    from .masters import find_hand_edit, generated_tei_sha256
+
+    for task in tasks:
+        if task.refused:
+            continue
+        entry = previous.get(task.stem)
+        task.recorded_tei_sha256 = generated_tei_sha256(entry)
+        task.hand_edit = find_hand_edit(options.output_dir / f"{task.stem}.tei.xml", entry)
+
+
+def _refused_results(tasks: list[_Task]) -> dict[int, DocumentResult]:
+    """Sources that are never read (not regular files, links out of the folder): failed, each in one line."""
+    refused = {}
+    for task in tasks:
+        if task.refused:
+            result = DocumentResult(task.source, stem=task.stem)
+            result.fail("read", task.refused)
+            refused[task.index] = result
+    return refused
+
+
 OUTPUT_SUFFIXES = {"tei": ".tei.xml", "epub": ".epub", "docx": ".docx", "pdf": ".pdf"}
 
 
-def remove_outputs_not_made(output_dir: Path, stem: str, result: DocumentResult) -> None:
-    """A document that failed must not leave an earlier run's editions under its names: they would
-    not match the source any more, and the manifest no longer lists them."""
+def remove_outputs_not_made(output_dir: Path, stem: str, result: DocumentResult,
+                            entry: dict[str, object] | None) -> None:
+    """A document that failed must not leave an earlier run's outputs under its names: they would
+    not match the source any more, and the manifest no longer lists them. Only files whose bytes
+    the manifest records kzarchive writing are removed: a hand-edited TEI is never deleted."""
+    recorded = entry.get("outputs", {}) if isinstance(entry, dict) else {}
     for fmt, suffix in OUTPUT_SUFFIXES.items():
-        if fmt not in result.outputs:
-            (output_dir / f"{stem}{suffix}").unlink(missing_ok=True)
+        out = recorded.get(fmt) if isinstance(recorded, dict) else None
+        if fmt in result.outputs or not isinstance(out, dict):
+            continue
+        path = output_dir / f"{stem}{suffix}"
+        written = out.get("sha256") if fmt != "tei" else (entry or {}).get("generated_tei_sha256", out.get("sha256"))
+        try:
+            if sha256_file(path) == written:
+                path.unlink()
+        except OSError:
+            continue  # gone already, or not a regular file: nothing of ours to remove
 
 
 def _deliver(result: DocumentResult, index: int, emit: "_OrderedEmitter",
@@ -396,41 +464,44 @@ class _OrderedEmitter:
                 self.callback(ready)
 
 
-def _plan(sources: list[Path]) -> list[_Task]:
-    stems = unique_stems(sources)
+def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
+    stems = unique_stems([s.path for s in sources])
     catalogs: dict[Path, dict[str, CatalogEntry]] = {}
     tasks = []
     for index, source in enumerate(sources):
-        folder = source.parent
+        folder = source.path.parent
         if folder not in catalogs:
             catalogs[folder] = load_catalog(folder)
-        entry = catalogs[folder].get(source.name, CatalogEntry(source.name))
-        tasks.append(_Task(index, source, stems[source], entry))
+        entry = catalogs[folder].get(source.path.name, CatalogEntry(source.path.name))
+        refused = refusal(source, follow_symlinks=options.follow_symlinks)
+        tasks.append(_Task(index, source.path, stems[source.path], entry, refused))
     return tasks
 
 
 # ------------------------------------------------------------------------------ process pool
 
 
-Finished = Callable[[_Task, DocumentResult], None]
-
-
-def run_tasks(tasks: list[_Task], options: ConvertOptions, finished: Finished) -> None:
+def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
     """In this process for one job (or one document), else in a pool of fresh processes. Largest
     sources go first so that one big dissertation does not finish last on an otherwise idle pool."""
-    worker_may_die = ":exit" in (options.fault or "")  # never kill the caller's own process
-    if not worker_may_die and (options.jobs == 1 or len(tasks) <= 1):
-        for task in tasks:
-            finished(task, _run_task(task, options))
-        return
-    by_size = sorted(tasks, key=lambda t: (-_size(t.source), t.index))
-    unfinished = _run_pool(by_size, options, min(options.jobs, len(tasks)), finished)
-    for task in unfinished:  # the pool broke: find the culprit by running each one alone
-        if _run_pool([task], options, 1, finished):
-            result = DocumentResult(task.source, stem=task.stem)
-            result.fail("worker", "internal error in worker: the worker process died while converting "
-                                  "this document (killed, out of memory, or a crash in native code)")
-            finished(task, result)
+    worker_may_die = any(f":{kind}" in (options.fault or "") for kind in ("exit", "stuck"))  # not in our process
+    in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1)
+    by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
+    run_all(by_size, functools.partial(_run_task, options=options), jobs=options.jobs, in_process=in_process,
+            done=finished, died=_worker_died, crashed=_worker_crashed)
+
+
+def _worker_died(task: _Task) -> DocumentResult:
+    result = DocumentResult(task.source, stem=task.stem)
+    result.fail("worker", "internal error in worker: the worker process died while converting this document "
+                          "(killed, out of memory, a crash in native code, or stuck past twice the time limit)")
+    return result
+
+
+def _worker_crashed(task: _Task, exc: Exception) -> DocumentResult:
+    result = DocumentResult(task.source, stem=task.stem)
+    result.fail("worker", internal_error("worker", exc))
+    return result
 
 
 def _size(path: Path) -> int:
@@ -438,28 +509,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _run_pool(tasks: list[_Task], options: ConvertOptions, jobs: int, finished: Finished) -> list[_Task]:
-    """Run tasks in a pool; returns the tasks left unfinished because a worker process died."""
-    # spawn: workers start from a clean interpreter — no locks inherited from the parent's threads
-    # (the progress display), and the same environment whatever ran in the parent before.
-    context = multiprocessing.get_context("spawn")
-    executor = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER)
-    unfinished: list[_Task] = []
-    try:
-        futures = {executor.submit(_run_task, task, options): task for task in tasks}
-        for future in cf.as_completed(futures):
-            task = futures[future]
-            try:
-                result = future.result()
-            except cf.process.BrokenProcessPool:
-                unfinished.append(task)
-                continue
-            except Exception as exc:  # e.g. a result that cannot be pickled: a bug, this document only
-                result = DocumentResult(task.source, stem=task.stem)
-                result.fail("worker", internal_error("worker", exc))
-            finished(task, result)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-    return sorted(unfinished, key=lambda t: t.index)

@@ -19,14 +19,24 @@ from .pipeline import DocumentResult
 
 def failure_line(result: DocumentResult) -> str:
     if result.error.startswith("internal error") or not result.failed_stage:
-        return f"FAILED  {result.source}: {result.error}"
-    return f"FAILED  {result.source}: {result.failed_stage}: {result.error}"
+        return f"FAILED  {result.name}: {result.error}"
+    return f"FAILED  {result.name}: {result.failed_stage}: {result.error}"
+
+
+def status_line(result: DocumentResult) -> str:
+    """The one line a document gets (failures: failure_line)."""
+    if result.status == "skipped":
+        return f"skipped {result.name} (unchanged)"
+    if result.status == "kept":
+        return f"kept    {result.name} ({result.note})"
+    return f"ok      {result.name} → {','.join(result.outputs)}"
 
 
 def summary_line(results: list[DocumentResult]) -> str:
     counts = summarise(results)
     skipped = f", {counts['skipped']} skipped (unchanged)" if counts["skipped"] else ""
-    return f"{counts['converted']} converted, {counts['failed']} failed{skipped}"
+    kept = f", {counts['kept']} edited by hand: kept" if counts["kept"] else ""
+    return f"{counts['converted']} converted, {counts['failed']} failed{skipped}{kept}"
 
 
 class Reporter:
@@ -49,12 +59,9 @@ class Reporter:
         if result.status == "failed":
             print(failure_line(result), file=sys.stderr, flush=True)
             return
-        if result.status == "skipped":
-            print(f"skipped {result.source} (unchanged)", flush=True)
-        else:
-            print(f"ok      {result.source} → {','.join(result.outputs)}", flush=True)
+        print(status_line(result), flush=True)
         for warning in result.warnings:
-            print(f"warning {result.source}: {warning}", file=sys.stderr)
+            print(f"warning {result.name}: {warning}", file=sys.stderr)
 
     def summary(self, results: list[DocumentResult], output_dir: Path) -> None:
         print(summary_line(results))
@@ -72,7 +79,7 @@ class QuietReporter(Reporter):
 
 class JsonReporter(Reporter):
     def in_order(self, result: DocumentResult) -> None:
-        record = {"event": "document", "source": str(result.source), "status": result.status,
+        record = {"event": "document", "source": result.name, "status": result.status, "note": result.note,
                   "stage": result.failed_stage, "error": result.error,
                   "outputs": {fmt: str(path) for fmt, path in result.outputs.items()},
                   "warnings": result.warnings, "seconds": round(sum(result.timings.values()), 3)}
@@ -87,7 +94,7 @@ class JsonReporter(Reporter):
 class RichReporter(Reporter):
     """A live progress bar on stderr; each document's status printed above it as it finishes."""
 
-    STYLES = {"ok": "green", "skipped": "blue", "failed": "bold red"}
+    STYLES = {"ok": "green", "skipped": "blue", "kept": "yellow", "failed": "bold red"}
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -119,14 +126,13 @@ class RichReporter(Reporter):
         style = self.STYLES.get(result.status, "")
         if result.status == "failed":
             text = escape(failure_line(result))
-        elif result.status == "skipped":
-            text = f"skipped {escape(str(result.source))} (unchanged)"
+        elif result.status == "ok":
+            text = f"{escape(status_line(result))}  [dim]{sum(result.timings.values()):.1f} s[/dim]"
         else:
-            seconds = sum(result.timings.values())
-            text = f"ok      {escape(str(result.source))} → {','.join(result.outputs)}  [dim]{seconds:.1f} s[/dim]"
+            text = escape(status_line(result))
         self.progress.console.print(f"[{style}]{text}[/{style}]" if style else text, highlight=False)
         for warning in result.warnings:
-            self.progress.console.print(f"[yellow]warning {escape(str(result.source))}: {escape(warning)}[/yellow]")
+            self.progress.console.print(f"[yellow]warning {escape(result.name)}: {escape(warning)}[/yellow]")
         self.progress.advance(self.task)
 
     def in_order(self, result: DocumentResult) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .fsutil import open_regular
 
 # Magic numbers of common binary formats that get renamed to .txt by mistake.
 _BINARY_SIGNATURES = {
@@ -51,12 +53,10 @@ def read_source_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
     """The file's bytes, refusing files over the limit before reading them (a sparse file or a
     device can claim any size)."""
     try:
-        if not path.is_file():
-            raise InputError("not a regular file")
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"file too large: {size / 2**20:.0f} MB (the limit is {limit // 2**20} MB)")
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise InputError(f"file too large: {size / 2**20:.0f} MB (the limit is {limit // 2**20} MB)")
             data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from exc

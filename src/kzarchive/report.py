@@ -11,7 +11,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-STATUS_LABELS = {"ok": "converted", "skipped": "skipped (unchanged)", "failed": "FAILED"}
+STATUS_LABELS = {"ok": "converted", "skipped": "skipped (unchanged)", "kept": "edited by hand: kept",
+                 "failed": "FAILED"}
 FORMAT_LABELS = {"tei": "TEI", "epub": "EPUB", "docx": "DOCX", "pdf": "PDF"}
 # The cleaning statistics a reader of the report cares most about, in this order; the rest follow.
 KEY_STATS = {
@@ -46,7 +47,7 @@ tr.failed td{background:#fff5f4}
 .name{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
 .title{color:#5b6475;font-size:13px;margin-top:2px}
 .badge{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:600;white-space:nowrap}
-.badge.ok{background:#dff3e4;color:#1e7b34}.badge.skipped{background:#e3ebf5;color:#44607f}
+.badge.ok{background:#dff3e4;color:#1e7b34}.badge.kept{background:#fdf1d8;color:#7a5200}.badge.skipped{background:#e3ebf5;color:#44607f}
 .badge.failed{background:#fbe2df;color:#b3261e}
 .valid{color:#1e7b34}.invalid{color:#b3261e}.none{color:#8a93a3}
 a.out{display:inline-block;margin:0 6px 4px 0;padding:2px 8px;border:1px solid #c9d2e0;border-radius:6px;
@@ -99,6 +100,7 @@ def render_report(manifest: dict[str, Any]) -> str:
 
 def _cards(summary: dict[str, int]) -> str:
     cards = [("documents", "", "documents"), ("converted", "ok", "converted"), ("skipped", "skipped", "skipped (unchanged)"),
+             ("kept", "kept", "edited by hand: kept"),
              ("failed", "failed", "failed"), ("pages", "", "pages (est.)")]
     items = "".join(f'<div class="card {css}"><b>{summary.get(key, 0):,}</b><span>{label}</span></div>'
                     for key, css, label in cards)
@@ -113,6 +115,8 @@ def _document_row(number: int, doc: dict[str, Any]) -> str:
         internal = doc["error"].startswith("internal error")
         stage = f'{escape(doc.get("failed_stage", ""))}: ' if doc.get("failed_stage") and not internal else ""
         problems += f'<div class="error">{stage}{escape(doc["error"])}</div>'
+    if doc.get("note"):
+        problems += f'<div class="note">{escape(doc["note"])}</div>'
     problems += "".join(f'<div class="warning">⚠ {escape(w)}</div>' for w in doc.get("warnings", []))
     return (f'<tr class="{escape(status)}"><td>{number}</td>'
             f'<td><div class="name">{escape(doc.get("source_name", ""))}</div>{title}{problems}</td>'

@@ -65,7 +65,7 @@ def _header(document: StructuredDocument, source: SourceInfo) -> etree._Element:
     revision = _sub(header, "revisionDesc")
     stats = document.clean.stats
     _sub(revision, "change",
-         f"Converted from the extracted text {source.path.name} by kzarchive {__version__}: "
+         f"Converted from the extracted text {source.file_name} by kzarchive {__version__}: "
          f"{stats.get('blocks', 0)} blocks, {stats.get('page_numbers', 0)} page numbers, "
          f"{stats.get('hyphens_joined', 0)} hyphens joined, {stats.get('hyphens_kept', 0)} kept, "
          f"{stats.get('syllable_joins', 0)} syllable-split words rejoined.",
@@ -78,7 +78,7 @@ def document_title(document: StructuredDocument, source: SourceInfo) -> str:
     title); never a section heading such as КІРІСПЕ; else an explicit 'untitled'."""
     return (source.catalog.title or document.title or document.clean.facts.title
             or _first_article_title(document, _main_language(source))
-            or f"{in_language(UNTITLED, _main_language(source))} ({source.path.name})")
+            or f"{in_language(UNTITLED, _main_language(source))} ({source.file_name})")
 
 
 
@@ -163,7 +163,7 @@ def _source_desc(file_desc: etree._Element, document: StructuredDocument, source
         _sub(bibl, "note", facts.description, type="description")
     if facts.source_id:
         _sub(bibl, "idno", facts.source_id, type="catalogue")
-    _sub(bibl, "idno", source.path.name, type="filename")
+    _sub(bibl, "idno", source.file_name, type="filename")
     _sub(bibl, "idno", source.sha256, type="sha256")
     _sub(bibl, "extent", f"{source.size} bytes, read as {source.encoding}")
 
