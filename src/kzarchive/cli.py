@@ -20,8 +20,8 @@ from .export import EXPORT_FORMATS
 from .manifest import MANIFEST_NAME
 from .pipeline import ALL_FORMATS, ConvertOptions, convert_batch
 from .pool import DEFAULT_TIME_LIMIT
-from .sources import SOURCE_SUFFIXES
 from .progress import make_reporter
+from .sources import SOURCE_SUFFIXES
 
 if TYPE_CHECKING:
     from lxml import etree

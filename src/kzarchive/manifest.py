@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from importlib import metadata as package_metadata
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .fsutil import atomic_write_text, sha256_file
@@ -158,7 +158,7 @@ class Journal:
 
     def __init__(self, output_dir: Path) -> None:
         self.path = output_dir / JOURNAL_NAME
-        self.handle = None
+        self.handle: TextIO | None = None
 
     def __enter__(self) -> "Journal":
         self.handle = self.path.open("a", encoding="utf-8")

@@ -12,6 +12,7 @@ in native code would). STAGE is one of STAGES. It is read once per batch by the 
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import hashlib
 import os
@@ -20,6 +21,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 from pathlib import Path
 
 from lxml import etree
@@ -33,13 +35,21 @@ from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
 from .read import decode_bytes, read_source_bytes
-from .sources import Source, collect_sources, display_name, refusal, safe_stem, unique_stems
+from .sources import (
+    Source,
+    collect_sources,
+    display_name,
+    refusal,
+    safe_stem,
+    unique_stems,
+)
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
 from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
+T = TypeVar("T")
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
 STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei",
           "export-epub", "export-docx", "export-pdf")
@@ -138,15 +148,17 @@ def inject_fault(spec: str, stage: str, source: Path) -> None:
         if kind == "exit":
             os._exit(70)  # a worker dying without a word, like a segfault in native code
         if kind in ("hang", "stuck"):
-            _hang(blocking_signals=kind == "stuck")
+            _hang(in_native_code=kind == "stuck")
         if kind == "bug":
             raise RuntimeError(f"injected bug in {stage}")
         raise InjectedFault(f"injected fault in {stage}")
 
 
-def _hang(*, blocking_signals: bool) -> None:
-    if blocking_signals:  # like native code, which Python's signal handlers cannot interrupt
+def _hang(*, in_native_code: bool) -> None:
+    if in_native_code:  # a C call that never returns and never sees the time limit's signal
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        while True:
+            ctypes.CDLL(None).sleep(3600)
     while True:
         time.sleep(0.05)
 
@@ -162,7 +174,7 @@ class _Stages:
         self.fault = fault
         self.current = "read"
 
-    def run(self, stage: str, action: Callable[[], object]) -> object:
+    def run(self, stage: str, action: Callable[[], T]) -> T:
         self.current = stage
         started = time.perf_counter()
         try:
