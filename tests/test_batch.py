@@ -351,3 +351,27 @@ def test_a_run_killed_midway_leaves_no_partial_outputs_and_the_next_run_complete
     leftovers = [p.name for p in out.iterdir() if p.name.endswith((".part", ".tmp")) or "journal" in p.name]
     assert leftovers == []
     assert manifest(out)["summary"]["failed"] == 0
+
+
+def test_a_run_of_fewer_formats_keeps_the_other_editions_recorded(sources, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    assert run_cli(sources, "-o", out, "--formats", "tei,docx,pdf") == 0
+    pdf_pages = {d["stem"]: d["pdf_pages"] for d in manifest(out)["documents"]}
+    from pypdf import PdfReader
+
+    assert pdf_pages["alpha"] == len(PdfReader(out / "alpha.pdf").pages) > 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert f'title="pages of the PDF edition">{pdf_pages["alpha"]}<' in report
+
+    assert run_cli(sources, "-o", out, "--formats", "tei") == 0  # a subset: nothing to redo
+    assert skipped_lines(capsys.readouterr().out) == 3
+    assert all(set(d["outputs"]) == {"tei", "docx", "pdf"} for d in manifest(out)["documents"])
+    assert 'href="alpha.docx"' in (out / "report.html").read_text(encoding="utf-8")
+
+    small_source(sources, "alpha.txt", variant=5)  # a new TEI for alpha: its old editions contradict it
+    assert run_cli(sources, "-o", out, "--formats", "tei") == 0
+    captured = capsys.readouterr()
+    documents = {d["stem"]: d for d in manifest(out)["documents"]}
+    assert set(documents["alpha"]["outputs"]) == {"tei"} and not (out / "alpha.docx").exists()
+    assert "alpha.docx was made from an earlier TEI" in captured.err
+    assert set(documents["beta"]["outputs"]) == {"tei", "docx", "pdf"} and documents["beta"]["pdf_pages"]

@@ -87,6 +87,7 @@ class DocumentResult:
     records: dict[str, OutputRecord] = field(default_factory=dict)
     validation: dict[str, object] = field(default_factory=dict)
     worker_peak_rss_kb: int = 0
+    pdf_pages: int = 0  # pages of the PDF edition, when there is one
     generated_tei_sha256: str = ""  # the TEI kzarchive wrote; differs from records["tei"] once edited by hand
     note: str = ""  # one line on what was done besides converting (e.g. "edited by hand: kept")
 
@@ -320,6 +321,14 @@ def export_all(tei_path: Path, options: ConvertOptions, stem: str, result: Docum
         warnings = stages.run(f"export-{fmt}", lambda: export_format(fmt, tei_path, out, embed_font=options.embed_font))
         result.warnings.extend(warnings or [])
         _record_output(result, fmt, out)
+        if fmt == "pdf":
+            result.pdf_pages = count_pdf_pages(out)
+
+
+def count_pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
 
 
 def _record_output(result: DocumentResult, fmt: str, path: Path) -> None:
@@ -331,9 +340,9 @@ def document_key(source_sha256: str, source_name: str, stem: str, entry: Catalog
                  options: ConvertOptions) -> str:
     """Everything an output depends on besides the code and the conversion date: when the key and the
     kzarchive version are unchanged, the outputs are still those the source gives (the date alone does
-    not make a document worth converting again, so an unchanged source is skipped on later days)."""
-    parts = [__version__, source_sha256, source_name, stem, repr(entry),
-             ",".join(f for f in ALL_FORMATS if f in options.formats), f"embed_font={options.embed_font}",
+    not make a document worth converting again, so an unchanged source is skipped on later days; which
+    formats were asked for is not part of it either: a document is skipped when those are all there)."""
+    parts = [__version__, source_sha256, source_name, stem, repr(entry), f"embed_font={options.embed_font}",
              f"hunspell={dictionary_identity()}"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -369,7 +378,7 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
     Writes manifest.json and report.html into the output folder.
     """
     from .fsutil import folder_lock, remove_stale_temporaries
-    from .manifest import Journal, find_unchanged, load_previous, write_manifest
+    from .manifest import Journal, carry_over_editions, find_unchanged, load_previous, write_manifest
 
     options = options.resolved()
     started = time.time()
@@ -393,7 +402,9 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
         with Journal(options.output_dir) as journal:
             def finished(task: _Task, result: DocumentResult) -> None:
                 results[task.index] = result
-                if not result.ok:
+                if result.ok:
+                    carry_over_editions(result, previous.get(task.stem), options.output_dir)
+                else:
                     remove_outputs_not_made(options.output_dir, task.stem, result, previous.get(task.stem))
                 journal.append(result)
                 _deliver(result, task.index, emit, on_complete)

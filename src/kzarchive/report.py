@@ -101,7 +101,7 @@ def render_report(manifest: dict[str, Any]) -> str:
 def _cards(summary: dict[str, int]) -> str:
     cards = [("documents", "", "documents"), ("converted", "ok", "converted"), ("skipped", "skipped", "skipped (unchanged)"),
              ("kept", "kept", "edited by hand: kept"),
-             ("failed", "failed", "failed"), ("pages", "", "pages (est.)")]
+             ("failed", "failed", "failed"), ("pages", "", "source pages (est.)")]
     items = "".join(f'<div class="card {css}"><b>{summary.get(key, 0):,}</b><span>{label}</span></div>'
                     for key, css, label in cards)
     return f'<div class="cards">{items}</div>'
@@ -121,8 +121,15 @@ def _document_row(number: int, doc: dict[str, Any]) -> str:
     return (f'<tr class="{escape(status)}"><td>{number}</td>'
             f'<td><div class="name">{escape(doc.get("source_name", ""))}</div>{title}{problems}</td>'
             f'<td><span class="badge {escape(status)}">{STATUS_LABELS.get(status, escape(status))}</span></td>'
-            f'<td>{doc.get("pages", 0):,}</td><td>{_validation(doc.get("validation") or {})}</td>'
+            f'<td>{_pages(doc)}</td><td>{_validation(doc.get("validation") or {})}</td>'
             f'<td>{_outputs(doc.get("outputs", {}))}</td><td>{_stats(doc.get("stats", {}))}</td></tr>')
+
+
+def _pages(doc: dict[str, Any]) -> str:
+    """The PDF edition's real page count where there is one, else the source's pages (estimated)."""
+    if doc.get("pdf_pages"):
+        return f'<span title="pages of the PDF edition">{doc["pdf_pages"]:,}</span>'
+    return f'<span title="source pages, estimated">≈ {doc.get("pages", 0):,}</span>'
 
 
 def _validation(validation: dict[str, Any]) -> str:
