@@ -439,3 +439,23 @@ def test_inline_quote_and_foreign_get_no_spaces_inside_their_quotation_marks(tmp
     text = body_text(export_tiny(tmp_path, body))
     assert "«Назарбаев-оптимальный выбор.» [13,214]" in text
     assert "“Regions and Powers” деп" in text
+
+
+def test_a_catalog_title_and_authors_over_255_characters_make_every_edition(tmp_path: Path) -> None:
+    from kzarchive.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "long.txt").write_text("КІРІСПЕ\n\n" + "Қазақ тілінің тарихы туралы зерттеу жұмысы. " * 30 + "\n",
+                                     encoding="utf-8")
+    title = " ".join(f"Қазақ әдеби тілінің {n}-ғасырдағы дамуы мен қалыптасуы" for n in range(1, 8))
+    authors = "; ".join(f"Әлиханов Бауыржан Серікұлы {n}" for n in range(12))
+    assert len(title) > 255 and len(authors) > 255
+    (folder / "catalog.csv").write_text(f'file,title,authors\nlong.txt,"{title}","{authors}"\n', encoding="utf-8")
+    assert main(["convert", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1", "--formats", "tei,docx,pdf"]) == 0
+    document = docx.Document(str(tmp_path / "out" / "long.docx"))
+    props = document.core_properties
+    assert len(props.title) <= 255 and props.title.endswith("…") and title.startswith(props.title[:-1])
+    assert len(props.author) <= 255 and props.author.endswith("…")
+    assert title in [p.text for p in document.paragraphs]  # the whole title on the title page
+    assert (tmp_path / "out" / "long.pdf").is_file()

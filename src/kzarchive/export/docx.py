@@ -419,6 +419,8 @@ def _add_title_page(ctx: Context, metadata: Metadata) -> None:
 
 
 # The document's own comment, in the edition's language.
+# The longest value a DOCX core property may hold (python-docx and Word refuse longer ones).
+MAX_PROPERTY_CHARS = 255
 EDITION_NOTE = {
     "kk": "{source} оқырман басылымы: kzarchive{version} TEI негізгі файлынан жасаған.",
     "ru": "Читательское издание {source}, сделанное kzarchive{version} из мастер-файла TEI.",
@@ -427,22 +429,39 @@ EDITION_NOTE = {
 
 
 def _set_core_properties(document: DocxDocument, metadata: Metadata, root: etree._Element, doc_lang: str) -> None:
+    """Word's document properties. The format allows 255 characters a property: longer values are cut
+    at a word with "…" there; the whole title and authors stand on the title page."""
     props = document.core_properties
     when = _parse_date(metadata.date)
-    props.title = metadata.title
-    props.subject = metadata.subtitle or (metadata.source_title if metadata.source_title != metadata.title else "")
-    props.author = "; ".join(metadata.authors)
-    props.language = word_language(doc_lang)
-    props.identifier = metadata.source_sha256 or metadata.source_filename
-    props.keywords = ", ".join(_keywords(root))
-    props.category = ""
     source = metadata.source_filename or "TEI"
     version = f" {metadata.kzarchive_version}" if metadata.kzarchive_version else ""
-    props.comments = in_language(EDITION_NOTE, doc_lang).format(source=source, version=version)
-    props.last_modified_by = "kzarchive"
+    texts = {
+        "title": metadata.title,
+        "subject": metadata.subtitle or (metadata.source_title if metadata.source_title != metadata.title else ""),
+        "author": "; ".join(metadata.authors),
+        "language": word_language(doc_lang),
+        "identifier": metadata.source_sha256 or metadata.source_filename,
+        "keywords": ", ".join(_keywords(root)),
+        "category": "",
+        "comments": in_language(EDITION_NOTE, doc_lang).format(source=source, version=version),
+        "last_modified_by": "kzarchive",
+    }
+    for name, value in texts.items():
+        setattr(props, name, fit_property(value))
     props.revision = 1
     props.created = when
     props.modified = when
+
+
+def fit_property(value: str) -> str:
+    """A value cut to MAX_PROPERTY_CHARS, at the last space when there is one near the end."""
+    if len(value) <= MAX_PROPERTY_CHARS:
+        return value
+    cut = value[: MAX_PROPERTY_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > MAX_PROPERTY_CHARS * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _keywords(root: etree._Element) -> list[str]:
