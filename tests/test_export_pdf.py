@@ -171,7 +171,8 @@ def test_document_metadata_and_language(sample_pdf: tuple[Path, list[str]]) -> N
 def test_outline_follows_tei_headings(sample_pdf: tuple[Path, list[str]]) -> None:
     root = etree.parse(str(FIXTURE)).getroot()
     expected = [reading_text(head) for head in root.iterfind(".//tei:div/tei:head", NSMAP)]
-    assert outline_titles(pypdf.PdfReader(sample_pdf[0]).outline) == expected
+    title = reading_text(root.find(".//tei:titleStmt/tei:title", NSMAP))
+    assert outline_titles(pypdf.PdfReader(sample_pdf[0]).outline) == [title, *expected]  # the title first
 
 
 def test_outline_nesting_follows_divisions(sample_pdf: tuple[Path, list[str]]) -> None:
@@ -381,3 +382,12 @@ def test_supplied_title_is_no_running_head(tmp_path: Path) -> None:
     pages = pdftotext_pages(pdf)
     assert len(pages) > 4
     assert not any("Атаусыз мәтін" in page for page in pages[3:])  # title page and contents aside
+    # the section stands in on left-hand pages too: no page with a bare rule and no words over it
+    assert all(page.lstrip().startswith("КІРІСПЕ") for page in pages[3:] if page.strip())
+
+
+def test_list_items_keep_their_text_after_a_line_break(tmp_path: Path) -> None:
+    body = ('<div><head>Құжаттар</head><list rend="dash"><item><label>-</label>Қазақстан Республикасының'
+            '<lb/>Республикасының Заңы (соңғы нұсқасы) [50];</item></list></div>')
+    pdf, _ = export(tmp_path, tei_document(body))
+    assert "Заңы (соңғы нұсқасы) [50];" in " ".join(pdftotext_text(pdf).split())

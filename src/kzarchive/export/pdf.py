@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import re
 import unicodedata
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from lxml import etree
 from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
 from ..lexicon.syllabify import hyphenation_points
+from .pdf_bytes import tidy_pdf
 from ..tei import XML_ID, tei
 from ..tei.parse import parse_tei_file
 from ..tei.reading import (
@@ -70,7 +70,7 @@ def export_pdf(tei_path: Path, out_path: Path) -> list[str]:
     if missing:  # PDF/A forbids .notdef boxes: print the code point instead
         document = replace_characters(document, {c: f"[U+{ord(c):04X}]" for c in missing})
     pdf, typst_warnings = compile_pdf(document, fonts, creation_time(meta))
-    pdf = strip_soft_hyphens_from_text_layer(pdf)
+    pdf = tidy_pdf(pdf)
     write_atomically(Path(out_path), pdf)
     return warnings + typst_warnings
 
@@ -166,13 +166,19 @@ class DocumentBuilder:
         head = div.find(tei("head"))
         if head is not None and level == 1 and div.get("type") in PAGE_BREAK_TYPES:
             out.append({"t": "pagebreak"})
+        plain = div.get("type") == "contents"  # a contents list is set ragged, without hyphenation
+        hyphenating, self.soft_hyphens = self.soft_hyphens, self.soft_hyphens and not plain
+        content: list[Block] = []
         for child in div:
             if not isinstance(child.tag, str) or child.tag == tei("fw"):
                 continue
             if child is head:
                 out.extend(self.heading(head, level, div.get(XML_ID)))
             else:
-                out.extend(self.block(child, level))
+                content.extend(self.block(child, level))
+        self.soft_hyphens = hyphenating
+        content = attach_page_turns(content)
+        out.extend([{"t": "plain", "c": content}] if plain and content else content)
         return out
 
     def heading(self, head: etree._Element, level: int, div_id: str | None) -> list[Block]:
@@ -182,9 +188,9 @@ class DocumentBuilder:
         # Notes and page breaks cannot live in a heading (it is repeated in the contents and
         # running heads): they follow it as a paragraph of their own.
         hoisted = [n for n in self.inlines(head, self.doc_lang) if isinstance(n, dict) and ("fn" in n or "pb" in n)]
-        self.soft_hyphens = False
+        hyphenating, self.soft_hyphens = self.soft_hyphens, False
         body = self.inlines(head, self.doc_lang, in_heading=True)
-        self.soft_hyphens = True
+        self.soft_hyphens = hyphenating
         out: list[Block] = [{"t": "head", "level": min(level, 6), "id": label, "c": self._lang_wrap(head, body)}]
         if hoisted:
             out.append({"t": "p", "c": hoisted})
@@ -212,6 +218,8 @@ class DocumentBuilder:
                 elif isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
                     out.extend(self.block(child, level))
             return out
+        if tag == tei("pb"):  # a source page turn between blocks: its number in the margin too
+            return [{"t": "pb", "n": el.get("n")}] if el.get("n") else []
         if tag == tei("head"):  # a second head inside a div: a plain bold-less heading line
             return [self._with_lang(el, {"t": "p", "c": self.inlines(el, element_lang(el, self.doc_lang))})]
         return self.block_content(el, level)
@@ -236,7 +244,7 @@ class DocumentBuilder:
             self._append_text(pending, child.tail, lang)
         if _has_text(pending):
             out.append({"t": "p", "c": pending})
-        return out
+        return attach_page_turns(out)
 
     def list_block(self, el: etree._Element, level: int) -> Block:
         items = []
@@ -258,7 +266,7 @@ class DocumentBuilder:
         copy.text = (skip.tail or "") if el.text is None or not el.text.strip() else el.text + (skip.tail or "")
         for child in el:
             if child is not skip:
-                copy.append(_clone(child))
+                copy.append(deepcopy(child))  # with its tail: the item's text after it
         # xml:lang lookups need the original ancestors; the item's own lang is kept on the copy.
         if el.get("{http://www.w3.org/XML/1998/namespace}lang") is None:
             copy.set("{http://www.w3.org/XML/1998/namespace}lang", element_lang(el, self.doc_lang))
@@ -351,10 +359,23 @@ _BLOCK_TAGS = {
 }
 
 
-def _clone(el: etree._Element) -> etree._Element:
-    copy = deepcopy(el)
-    copy.tail = None  # the text after an element belongs to its parent, not to the copy
-    return copy
+def attach_page_turns(blocks: list[Block]) -> list[Block]:
+    """A source page turn between blocks marks the first line of the paragraph that follows it (the
+    margin number stands level with where the source page begins); before anything else it stays a
+    block of its own."""
+    out: list[Block] = []
+    waiting: list[Block] = []
+    for block in blocks:
+        if block.get("t") == "pb":
+            waiting.append(block)
+            continue
+        if waiting and block.get("t") == "p":
+            block = {**block, "c": [{"pb": turn["n"]} for turn in waiting] + block["c"]}
+        else:
+            out.extend(waiting)
+        waiting = []
+        out.append(block)
+    return out + waiting
 
 
 def _has_text(nodes: list[Inline]) -> bool:
@@ -412,8 +433,10 @@ def build_document(root: etree._Element, meta: Metadata, font_families: list[str
                 parts[name] = builder.block_content(part, 0)
     size = len(reading_text(text, include_notes=True)) if text is not None else 0
     layout = {"linebreaks": "optimized" if size <= OPTIMAL_LINEBREAK_MAX_CHARS else "simple"}
+    metadata = template_metadata(meta, doc_lang)
+    metadata["has-contents"] = any(_has_heading(parts[name]) for name in parts)
     return {
-        "meta": template_metadata(meta, doc_lang),
+        "meta": metadata,
         "layout": layout,
         "fonts": font_families,
         "labels": sorted(set(builder.labels)),
@@ -422,6 +445,12 @@ def build_document(root: etree._Element, meta: Metadata, font_families: list[str
 
 
 # ---------------------------------------------------------------------------- metadata
+
+
+def _has_heading(blocks: list[Block]) -> bool:
+    """Whether the contents page would list anything (a heading, at any depth of nesting)."""
+    return any(block.get("t") == "head" or _has_heading(block.get("c", []) if block.get("t") in ("quote", "plain")
+                                                         else []) for block in blocks)
 
 
 def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
@@ -438,13 +467,18 @@ def template_metadata(meta: Metadata, doc_lang: str) -> dict[str, Any]:
         "lang": doc_lang,
         "description": source_citation(meta, doc_lang) or title,
         "keywords": [lang for lang in meta.languages if lang],
-        "source-lines": [line for line in (meta.source_title, meta.source_publisher, _source_file(meta)) if line],
+        "source-lines": source_lines(meta, title),
         "contents-title": CONTENTS_TITLE,
     }
 
 
-def _source_file(meta: Metadata) -> str:
-    return f"Дереккөз: {meta.source_filename}" if meta.source_filename else ""
+def source_lines(meta: Metadata, title: str) -> list[str]:
+    """The title page's lines on the source: its title (not the document's title again), publisher, and
+    what the catalog says the source is — or, when it says nothing, the file it came from."""
+    source_title = meta.source_title if meta.source_title != title else ""
+    origin = meta.source_note or meta.source_filename
+    label = in_language(SOURCE_LABEL, meta.language or "kk")
+    return [line for line in (source_title, meta.source_publisher, f"{label}: {origin}" if origin else "") if line]
 
 
 def source_citation(meta: Metadata, doc_lang: str = "kk") -> str:
@@ -518,107 +552,6 @@ def compile_pdf(document: dict[str, Any], fonts: tuple[BundledFont, ...], create
         message = getattr(exc, "message", str(exc))
         raise ExportError(f"typst failed: {normalize_space(str(message))}") from None
     return pdf, [f"typst: {normalize_space(getattr(w, 'message', str(w)))}" for w in warnings]
-
-
-# ---------------------------------------------------------------------------- text layer
-
-
-_ACTUAL_TEXT_SHY = re.compile(rb"(/ActualText\s*<FEFF(?:[0-9A-Fa-f]{4})+?)00AD>")
-_CMAP_SHY = re.compile(rb"<((?:[0-9A-Fa-f]{4})+)00AD>")
-_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
-_STREAM_DICT = re.compile(rb"^\d+ \d+ obj\s*<<([^<>]*)>>\s*stream\r?\n")
-_LENGTH = re.compile(rb"/Length (\d+)")
-
-
-def strip_soft_hyphens_from_text_layer(pdf: bytes) -> bytes:
-    """Remove the soft hyphens typst glues onto letters in ToUnicode maps and ActualText.
-
-    typst maps a letter followed by an unused soft hyphen to "letter + U+00AD", so extractors would
-    see invisible characters inside words. A soft hyphen actually drawn at a line end keeps its own
-    mapping (U+00AD alone), which is how PDF marks a removable hyphenation hyphen.
-
-    typst writes one classic xref table and plain `<</Length n/Filter/FlateDecode>>` streams, so the
-    file is rewritten object by object (much faster than a full PDF library round trip); anything
-    unexpected leaves the PDF untouched.
-    """
-    layout = _object_layout(pdf)
-    if layout is None:
-        return pdf
-    offsets, xref_at, size, trailer = layout
-    pieces: list[bytes] = [pdf[: offsets[0][1]]]
-    new_offsets: dict[int, int] = {}
-    position = len(pieces[0])
-    changed = False
-    bounds = [offset for _, offset in offsets] + [xref_at]
-    for (number, start), end in zip(offsets, bounds[1:]):
-        chunk = pdf[start:end]
-        cleaned = _clean_stream_object(chunk)
-        changed |= cleaned is not chunk
-        new_offsets[number] = position
-        pieces.append(cleaned)
-        position += len(cleaned)
-    if not changed:
-        return pdf
-    pieces.append(_xref_table(new_offsets, size, trailer))
-    pieces.append(f"startxref\n{position}\n%%EOF\n".encode())
-    return b"".join(pieces)
-
-
-def _object_layout(pdf: bytes) -> tuple[list[tuple[int, int]], int, int, bytes] | None:
-    """(object number, offset) sorted by offset, the xref offset, its size and the trailer."""
-    match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
-    if match is None:
-        return None
-    xref_at = int(match.group(1))
-    if not pdf.startswith(b"xref", xref_at):
-        return None  # an xref stream: not what typst writes today
-    trailer_at = pdf.find(b"trailer", xref_at)
-    header = re.match(rb"xref\s+0\s+(\d+)\s+", pdf[xref_at:trailer_at])
-    if trailer_at < 0 or header is None:
-        return None
-    rows = _XREF_ROW.findall(pdf, xref_at + header.end(), trailer_at)
-    if len(rows) != int(header.group(1)):
-        return None
-    offsets = sorted((int(off), number) for number, (off, _, kind) in enumerate(rows) if kind == b"n")
-    trailer = pdf[trailer_at : pdf.find(b"startxref", trailer_at)]
-    return [(number, off) for off, number in offsets], xref_at, len(rows), trailer
-
-
-def _clean_stream_object(chunk: bytes) -> bytes:
-    """The object with soft hyphens dropped from its text mappings, or `chunk` itself if unchanged."""
-    match = _STREAM_DICT.match(chunk)
-    if match is None or b"/Filter/FlateDecode" not in match.group(1):
-        return chunk
-    length = _LENGTH.search(match.group(1))
-    if length is None:
-        return chunk
-    data_start = match.end()
-    data_end = data_start + int(length.group(1))
-    try:
-        data = zlib.decompress(chunk[data_start:data_end])
-    except zlib.error:
-        return chunk
-    if b"00AD" not in data:
-        return chunk
-    if b"/Type/CMap" in match.group(1):
-        cleaned = _CMAP_SHY.sub(rb"<\1>", data)
-    else:
-        cleaned = _ACTUAL_TEXT_SHY.sub(rb"\1>", data)
-    if cleaned == data:
-        return chunk
-    packed = zlib.compress(cleaned, 6)
-    head = chunk[:data_start].replace(length.group(0), b"/Length %d" % len(packed), 1)
-    return head + packed + chunk[data_end:]
-
-
-def _xref_table(offsets: dict[int, int], size: int, trailer: bytes) -> bytes:
-    rows = [b"0000000000 65535 f\r\n"]
-    for number in range(1, size):
-        if number in offsets:
-            rows.append(b"%010d 00000 n\r\n" % offsets[number])
-        else:
-            rows.append(b"0000000000 65535 f\r\n")
-    return b"xref\n0 %d\n" % size + b"".join(rows) + trailer
 
 
 # ---------------------------------------------------------------------------- output

@@ -28,6 +28,7 @@ class Metadata:
     source_title: str = ""
     source_publisher: str = ""
     source_filename: str = ""
+    source_note: str = ""   # what the catalog says the source is, from sourceDesc/bibl/note[@type='source']
     source_sha256: str = ""
     licence: str = ""
     language: str = "kk"
@@ -63,6 +64,7 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
         source_title=_text(header, f"{bibl}/t:title"),
         source_publisher=_text(header, f"{bibl}/t:publisher"),
         source_filename=_text(header, f"{bibl}/t:idno[@type='filename']"),
+        source_note=_text(header, f"{bibl}/t:note[@type='source']"),
         source_sha256=_text(header, f"{bibl}/t:idno[@type='sha256']"),
         licence=_licence(header, root.get(XML_LANG, "kk")),
         language=root.get(XML_LANG, "kk"),
