@@ -2,33 +2,27 @@
 a process pool that reports each failure and carries on, skips unchanged documents and records
 everything in output/manifest.json and output/report.html.
 
-Testing aid — fault injection: the environment variable KZARCHIVE_FAULT=STAGE:SUBSTRING[:KIND]
-(several separated by ";") makes STAGE fail for every source whose file name contains SUBSTRING.
-KIND is `error` (default: an expected KzError), `bug` (an unexpected RuntimeError, reported as an
-internal error), `exit` (the worker process dies, as on a crash in native code), `hang` (the stage
-never ends: a runaway document) or `stuck` (never ends and ignores the time limit's signal, as a loop
-in native code would). STAGE is one of STAGES. It is read once per batch by the parent process and passed to the workers.
+Testing aid: KZARCHIVE_FAULT makes chosen stages fail (see faults.py).
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import hashlib
 import os
 import resource
-import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 from lxml import etree
 
 from . import __version__
 from .clean import clean_text
 from .errors import KzError
+from .faults import FAULT_ENV, inject_fault, kills_the_process
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
 from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
@@ -53,8 +47,6 @@ T = TypeVar("T")
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
 STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei",
           "export-epub", "export-docx", "export-pdf")
-FAULT_ENV = "KZARCHIVE_FAULT"
-FAULT_KINDS = ("error", "bug", "exit", "hang", "stuck")
 CHARS_PER_PAGE = 1800  # a typeset page of Kazakh prose, for page estimates in reports and benchmarks
 
 
@@ -123,45 +115,6 @@ class ConvertOptions:
         may have been started earlier, with another environment) all use the same ones."""
         return replace(self, fault=os.environ.get(FAULT_ENV, "") if self.fault is None else self.fault,
                        date=self.date or conversion_date(), jobs=max(1, self.jobs))
-
-
-# ---------------------------------------------------------------------------------- fault hook
-
-
-class InjectedFault(KzError):
-    """Raised by the KZARCHIVE_FAULT testing aid."""
-
-
-def _fault_rules(spec: str) -> Iterator[tuple[str, str, str]]:
-    for rule in filter(None, (r.strip() for r in spec.split(";"))):
-        stage, _, rest = rule.partition(":")
-        substring, kind = rest, "error"
-        for candidate in FAULT_KINDS:
-            if rest.endswith(f":{candidate}"):
-                substring, kind = rest[: -len(candidate) - 1], candidate
-        yield stage.strip(), substring, kind
-
-
-def inject_fault(spec: str, stage: str, source: Path) -> None:
-    for rule_stage, substring, kind in _fault_rules(spec):
-        if rule_stage != stage or substring not in source.name:
-            continue
-        if kind == "exit":
-            os._exit(70)  # a worker dying without a word, like a segfault in native code
-        if kind in ("hang", "stuck"):
-            _hang(in_native_code=kind == "stuck")
-        if kind == "bug":
-            raise RuntimeError(f"injected bug in {stage}")
-        raise InjectedFault(f"injected fault in {stage}")
-
-
-def _hang(*, in_native_code: bool) -> None:
-    if in_native_code:  # a C call that never returns and never sees the time limit's signal
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        while True:
-            ctypes.CDLL(None).sleep(3600)
-    while True:
-        time.sleep(0.05)
 
 
 # ------------------------------------------------------------------------------ one document
@@ -378,7 +331,13 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
     Writes manifest.json and report.html into the output folder.
     """
     from .fsutil import folder_lock, remove_stale_temporaries
-    from .manifest import Journal, carry_over_editions, find_unchanged, load_previous, write_manifest
+    from .manifest import (
+        Journal,
+        carry_over_editions,
+        find_unchanged,
+        load_previous,
+        write_manifest,
+    )
 
     options = options.resolved()
     started = time.time()
@@ -507,7 +466,7 @@ def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
 def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
     """In this process for one job (or one document), else in a pool of fresh processes. Largest
     sources go first so that one big dissertation does not finish last on an otherwise idle pool."""
-    worker_may_die = any(f":{kind}" in (options.fault or "") for kind in ("exit", "stuck"))  # not in our process
+    worker_may_die = kills_the_process(options.fault or "")  # never in the caller's own process
     in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1)
     by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
     run_all(by_size, functools.partial(_run_task, options=options), jobs=options.jobs, in_process=in_process,
