@@ -23,7 +23,11 @@ KEYS = ["000", "001", "002", "003", "004"]
 
 
 def _words(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
+    """Words as a reader sees them. typst maps the hyphen glyph to U+00AD when its first use in a font
+    is a line-end break, and writes ActualText "-" for the real hyphens (poppler, Acrobat and screen
+    readers read those right); pypdf ignores ActualText, so a U+00AD inside a line is a real hyphen."""
+    text = re.sub("\u00ad(?!\n)", "-", text)
+    return " ".join(text.replace("\u00ad\n", "").replace("-\n", "").split())
 
 
 def _first_paragraph(tei_path: Path) -> str:
