@@ -37,13 +37,15 @@ def review_page_path(tei_path: Path) -> Path:
 
 
 def write_review_page(tei_path: Path, out_path: Path | None = None) -> dict[str, object]:
-    """Write the review page of one TEI master; returns what the report shows of it:
-    {"path": page file name, "decisions": n, "uncertain": n}."""
+    """Write the review page of one TEI master; returns what the report shows of it (the manifest's
+    "review" entry of the document): {"path": page file name, "decisions": n, "uncertain": n below
+    high certainty not yet reviewed, "low": n of them below medium}."""
     out_path = out_path or review_page_path(tei_path)
     document = collect_decisions(tei_path)
     atomic_write_text(out_path, render_review_page(document))
     return {"path": out_path.name, "decisions": len(document.decisions),
-            "uncertain": count_uncertain(document.decisions, UNCERTAIN_BELOW)}
+            "uncertain": count_uncertain(document.decisions, UNCERTAIN_BELOW),
+            "low": count_uncertain(document.decisions, CERT_MEDIUM)}
 
 
 def render_review_page(document: ReviewedDocument) -> str:
