@@ -117,16 +117,19 @@ function applyFilter() {
   });
   current = Math.max(0, visible.indexOf(keep));
   document.getElementById("empty").hidden = visible.length > 0;
-  ROWS.forEach((row, i) => { if (!items[i].hidden) renderRow(i); });
   focusCurrent();
 }
 
+let focused = null;
+
 function focusCurrent() {
-  for (const li of list.querySelectorAll("li.current")) li.classList.remove("current");
+  if (focused) focused.classList.remove("current");
+  focused = null;
   const i = visible[current];
   if (i === undefined) return;
-  items[i].classList.add("current");
-  items[i].scrollIntoView({block: "nearest"});
+  focused = items[i];
+  focused.classList.add("current");
+  focused.scrollIntoView({block: "nearest"});
 }
 
 function move(step) {
@@ -237,5 +240,6 @@ openOnly.addEventListener("change", () => { applyFilter(); openOnly.blur(); });
 document.getElementById("save").addEventListener("click", save);
 
 buildList();
+ROWS.forEach((row, i) => renderRow(i));
 applyFilter();
 progress();
