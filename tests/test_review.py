@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,9 +99,22 @@ def test_the_review_page_lists_every_decision_least_certain_first_and_stands_alo
     assert {r[1] for r in rows} >= {"syllables", "hyphen-removed", "hyphen-kept", "running-head", "page-turn"}
     assert data["identity"]["sha256"] and data["identity"]["document"].startswith("urn:sha256:")
     html = page.read_text(encoding="utf-8")
-    assert "<script src" not in html and "<link" not in html and "http://" not in html and "https://" not in html
+    assert not re.search(r"""\s(?:src|href)=["']|<link|@import|url\(""", html)  # nothing fetched: it stands alone
+    assert "default-src 'none'" in html  # and the browser is told to fetch nothing
     first = next(d for d in listed if d.id == rows[0][0])
     assert first.before and first.after and first.decided  # shown in its context
+
+
+def test_source_text_that_looks_like_markup_stays_text_in_the_page(tmp_path) -> None:
+    source = tmp_path / "markup.txt"
+    source.write_text("Мәтінде </script><!-- деген белгі бар, ол бет-\nтің бөлігі емес және ешқашан орындалмайды.\n",
+                      encoding="utf-8")
+    result = convert_source(source, ConvertOptions(output_dir=tmp_path / "out", formats=("tei",), date="2026-01-02"), {})
+    assert main(["review", str(result.outputs["tei"]), "-o", str(tmp_path / "page.html")]) == 0
+    html = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert html.count("</script>") == 2 and "<!--" not in html  # the page's own two script elements
+    rows = page_data(tmp_path / "page.html")["decisions"]
+    assert any("</script><!--" in row[5] for row in rows)
 
 
 # -------------------------------------------------------------------------------- apply

@@ -68,10 +68,10 @@ def cert_label(cert: float) -> str:
 
 
 def parse_cert(value: str | None) -> float:
-    """@cert as a number; TEI's words too, for a TEI edited by hand."""
+    """@cert as a number; TEI's words too, for a TEI edited by hand. None said: unknown, 0."""
     words = {"high": CERT_HIGH, "medium": CERT_MEDIUM, "low": 0.0, "unknown": 0.0}
     if value is None:
-        return REVIEWED_CERT
+        return 0.0
     if value in words:
         return words[value]
     try:

@@ -59,8 +59,8 @@ def render_review_page(document: ReviewedDocument) -> str:
                   for key, kind in KINDS.items()},
         "decisions": [_row(order, decision) for order, decision in decisions],
     }
-    # "</" never appears inside the script element: JSON allows "\/" for "/"
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # no "<" inside the script element ("</script>", "<!--" would end or confuse it): JSON's \u003c
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     parts = {"TITLE": escape(document.title), "NAME": escape(document.identity.name), "CSS": _asset("page.css"),
              "DATA": payload, "JS": _asset("page.js")}
     return _SLOT.sub(lambda slot: parts[slot.group(1)], _TEMPLATE)  # one pass: no slot inside a filled one

@@ -315,8 +315,8 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
         elif isinstance(node, FormeWork):
             _sub(parent, "fw", node.text, type=node.kind, **_decided(STEP_FORME, RULE_CONFIDENCE[node.kind]))
         elif isinstance(node, Choice):
-            choice = _sub(parent, "choice", **_decided(STEP_OF_CHOICE[node.reason],
-                                                        node.confidence or RULE_CONFIDENCE[node.reason]))
+            confidence = RULE_CONFIDENCE[node.reason] if node.confidence is None else node.confidence
+            choice = _sub(parent, "choice", **_decided(STEP_OF_CHOICE[node.reason], confidence))
             orig = _sub(choice, "orig")
             _append_inlines(orig, node.orig)
             _sub(choice, "reg", node.reg)
@@ -350,7 +350,7 @@ def _append_line_break(parent: etree._Element, node: LineBreak) -> None:
         _sub(parent, "lb")
         return
     rule = "joined" if node.kind == "joined" else "hyphen"
-    decided = _decided(STEP_HYPHENATION, node.confidence or RULE_CONFIDENCE[rule])
+    decided = _decided(STEP_HYPHENATION, RULE_CONFIDENCE[rule] if node.confidence is None else node.confidence)
     if node.kind == "hyphen-break":
         _sub(parent, "lb", **{"break": "no", "rend": "hyphen"}, **decided)
     else:
