@@ -12,7 +12,6 @@ from lxml import etree
 from kzarchive.cli import main
 from kzarchive.clean.hyphenation import HyphenResolver
 from kzarchive.decisions import CERT_MEDIUM, KINDS, REVIEW_ID_PREFIX, cert_value
-from kzarchive.metadata import load_catalog
 from kzarchive.pipeline import ConvertOptions, convert_source
 from kzarchive.report import render_report
 from kzarchive.review.collect import collect_decisions

@@ -7,7 +7,6 @@ used, the system browser is launched by its path.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..decisions import KINDS, REVIEW_ID_PREFIX, parse_cert
+from ..decisions import REVIEW_ID_PREFIX, parse_cert
 from ..errors import TeiError
 from ..tei import XML_ID, tei
 from ..tei.decisions import decision_kind
@@ -192,7 +192,3 @@ def _head_words(text: str) -> str:
 
 def count_uncertain(decisions: list[Decision], below: float) -> int:
     return sum(1 for d in decisions if d.cert < below and not d.reviewed)
-
-
-def kinds_present(decisions: list[Decision]) -> list[str]:
-    return [key for key in KINDS if any(d.kind == key for d in decisions)]
