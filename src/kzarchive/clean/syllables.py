@@ -39,8 +39,9 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
             continue
         stats["split_blocks"] += 1
         replacements = []
-        scorer = JoinScorer(texts, repairer.scoring_model(texts), repairer.boundaries, repairer.cohesion)
-        for start, end in repairer.segment(texts):
+        spans = repairer.segment(texts)
+        scorer = JoinScorer(texts, spans, repairer.scoring_model(texts), repairer.boundaries, repairer.cohesion)
+        for index, (start, end) in enumerate(spans):
             if end - start < 2:
                 continue
             first, last = pieces[start], pieces[end - 1]
@@ -48,7 +49,7 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
             if decide_hyphen is not None:
                 reg = _redecide_hyphens(atoms, first.start, last.end, reg, decide_hyphen, stats)
             orig = rebuild(atoms[first.start:last.end])
-            replacements.append((first.start, last.end, Choice(orig, reg, "syllables", scorer.confidence(start, end))))
+            replacements.append((first.start, last.end, Choice(orig, reg, "syllables", scorer.confidence(index))))
             stats["syllable_joins"] += 1
             stats["syllable_pieces_joined"] += end - start
         if replacements:
