@@ -33,7 +33,8 @@ CERT_MEDIUM = 0.7   # at or above (and below CERT_HIGH): "medium"; below: "low"
 UNCERTAIN_BELOW = CERT_HIGH  # what the report counts as uncertain: medium and low
 REVIEWED_CERT = 1.0  # a decision an archivist accepted, reverted or typed
 
-# Rules without a score of their own: how often such a rule is right, as judged on the samples.
+# Rules without a score of their own carry a fixed prior, set by hand from how the rule behaves on the
+# samples (not measured): it orders them among the scored decisions on the review page.
 RULE_CONFIDENCE = {
     "syllables": 0.8,       # used only if the segmenter gave no margin
     "lookalike": 0.95,      # a Latin look-alike inside a Cyrillic word
