@@ -52,6 +52,7 @@ RULE_CONFIDENCE = {
 }
 # Headings by what recognised them (Block.div_type of the head).
 HEADING_CONFIDENCE = {"introduction": 0.95, "conclusion": 0.95, "contents": 0.95, "bibliography": 0.95,
+                      "bibliography-part": 0.9,
                       "appendix": 0.9, "glossary": 0.9, "notes": 0.9, "chapter": 0.9, "section": 0.8,
                       "subsection": 0.75, "article": 0.8, "caps": 0.65}
 HEADING_DEFAULT_CONFIDENCE = 0.7

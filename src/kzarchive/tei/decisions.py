@@ -48,12 +48,14 @@ def made_by(element: etree._Element) -> str:
 def decision_kind(element: etree._Element) -> str | None:
     """The review kind of a decision element (decisions.KINDS), None for one that is not listed:
     a numbered page break goes with its page number, a decision inside a source form (<orig>)
-    with the regularisation around it."""
+    with the regularisation around it, a moved note's printed number with the note."""
     step = made_by(element)
     if not step or element.get(XML_ID) is None or _inside_orig(element):
         return None
     tag = etree.QName(element).localname
     if tag == "choice":
+        if step == STEP_NOTES and element.getparent().tag == tei("note"):
+            return None  # the printed number heading a moved note: reviewed with the note
         return _CHOICE_KINDS.get(step)
     if tag == "lb" and step == STEP_HYPHENATION:
         if element.get("rend") == "hyphen":
