@@ -104,6 +104,15 @@ def test_the_review_page_lists_every_decision_least_certain_first_and_stands_alo
     assert first.before and first.after and first.decided  # shown in its context
 
 
+def test_the_review_page_is_the_same_bytes_when_made_again(converted, tmp_path) -> None:
+    from kzarchive.review.page import write_review_page
+
+    tei_path = copy_conversion(converted["001"], tmp_path)
+    write_review_page(tei_path, tmp_path / "first.html")
+    write_review_page(tei_path, tmp_path / "second.html")
+    assert (tmp_path / "first.html").read_bytes() == (tmp_path / "second.html").read_bytes()
+
+
 def test_source_text_that_looks_like_markup_stays_text_in_the_page(tmp_path) -> None:
     source = tmp_path / "markup.txt"
     source.write_text("Мәтінде </script><!-- деген белгі бар, ол бет-\nтің бөлігі емес және ешқашан орындалмайды.\n",
