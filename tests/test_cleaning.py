@@ -235,7 +235,7 @@ def test_roman_numeral_typed_with_cyrillic_i_is_latin() -> None:
 
 def test_cleaning_steps_are_described_for_the_header() -> None:
     document = clean_text("\n".join(_wrapped(2)))
-    elements = Counter(element for element, _ in document.steps)
+    elements = Counter(element for element, _, _ in document.steps)
     assert {"normalization", "hyphenation", "segmentation", "correction"} <= set(elements)
 
 

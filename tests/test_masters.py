@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -178,3 +179,31 @@ def test_the_conversion_date_is_the_day_of_the_conversion_unless_fixed(sources, 
     # another day, same source: the document is not worth converting again
     assert convert(sources, fixed, "--formats", "tei", "--date", "2022-05-06") == 0
     assert json.loads((fixed / "manifest.json").read_text(encoding="utf-8"))["summary"]["skipped"] == 2
+
+
+def test_corrections_applied_in_the_output_folder_survive_the_next_convert(tmp_path, capsys) -> None:
+    from kzarchive.review.collect import collect_decisions
+
+    from .conftest import sample
+    from .test_review import _corrections
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = folder / "article.txt"
+    source.write_text(sample("004").read_text(encoding="utf-8")[:6000], encoding="utf-8")
+    out = tmp_path / "out"
+    assert convert(folder, out, "--formats", "tei,epub") == 0
+    tei = out / "article.tei.xml"
+    join = next(d for d in collect_decisions(tei).decisions if d.kind == "syllables")
+    corrections = _corrections(tei, [{"id": join.id, "kind": "syllables", "action": "revert"}])
+    assert main(["apply", str(corrections), "--by", "A. Archivist"]) == 0
+    record = entry(out, "article")
+    assert record["outputs"]["tei"]["sha256"] != record["generated_tei_sha256"]
+    assert record["outputs"]["epub"]["sha256"] == hashlib.sha256((out / "article.epub").read_bytes()).hexdigest()
+    capsys.readouterr()
+
+    small_source(folder, "new.txt")
+    assert convert(folder, out, "--formats", "tei,epub") == 0
+    assert "article.txt (edited by hand: kept)" in capsys.readouterr().out
+    assert join.original in epub_text(out / "article.epub")
+    assert f"<reg>{join.original}</reg>" in tei.read_text(encoding="utf-8")

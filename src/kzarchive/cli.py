@@ -120,7 +120,27 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--schema", type=Path, default=None,
                         help="validate against another RELAX NG schema before exporting (e.g. tei_all.rng, "
                              "for a TEI enriched by hand beyond what kzarchive emits)")
+    _add_review_commands(commands)
     return parser
+
+
+def _add_review_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    review = commands.add_parser(
+        "review", help="write a review page of a TEI master's cleaning decisions",
+        description="Write a self-contained HTML page listing every cleaning decision of the TEI, least certain "
+                    "first, to accept, revert or correct from the keyboard; it saves a corrections file for apply.")
+    review.add_argument("file", type=Path, metavar="FILE.tei.xml")
+    review.add_argument("-o", "--output", type=Path, default=None, metavar="PAGE.html",
+                        help="where to write the page (default: NAME.review.html beside the TEI)")
+    apply = commands.add_parser(
+        "apply", help="write a corrections file from a review page into its TEI master",
+        description="Apply the corrections to the TEI they were made for (refused for another version), record "
+                    "them in revisionDesc, validate, and make the editions beside it again. Applying twice changes "
+                    "nothing.")
+    apply.add_argument("corrections", type=Path, metavar="CORRECTIONS.json")
+    apply.add_argument("--tei", type=Path, default=None, metavar="PATH",
+                       help="the TEI master (default: the file the corrections name, beside them)")
+    apply.add_argument("--by", default=None, metavar="NAME", help="who reviewed (default: the login name)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _convert(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "review":
+            return _review(args)
+        if args.command == "apply":
+            return _apply(args)
         return _export(args)
     except KeyboardInterrupt:
         print("kzarchive: interrupted", file=sys.stderr)
@@ -245,6 +269,64 @@ def _export_one(path: Path, args: argparse.Namespace, schema: "etree.RelaxNG") -
     if made and record_export(args.output, path, made):
         print(f"manifest: {args.output / MANIFEST_NAME} records the new editions of {path.name}")
     return len(made) == len(args.to)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .review.page import review_page_path, write_review_page
+
+    out = args.output or review_page_path(args.file)
+    try:
+        summary = write_review_page(args.file, out)
+    except KzError as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.SOME_FAILED
+    print(f"ok      {args.file} → {out}: {summary['decisions']} decisions, {summary['uncertain']} uncertain")
+    return ExitCode.OK
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (a container without a passwd entry)
+        return "an archivist"
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from .review.apply import apply_corrections
+
+    try:
+        result = apply_corrections(args.corrections, args.tei, by=args.by or _login_name())
+        _record_applied(result.tei_path, result.exported)
+    except (KzError, OSError) as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.SOME_FAILED
+    if not result.applied:
+        print(f"ok      {args.corrections} was applied to {result.tei_path} before: nothing changed")
+        return ExitCode.OK
+    for warning in result.warnings:
+        print(f"warning {result.tei_path}: {warning}", file=sys.stderr)
+    counts = result.counts
+    made = ", ".join(p.name for p in result.exported) or "no editions beside it"
+    print(f"ok      {args.corrections} → {result.tei_path}: {counts['accept']} accepted, {counts['revert']} reverted, "
+          f"{counts['edit']} corrected; made again: {made}")
+    return ExitCode.OK
+
+
+
+def _record_applied(tei_path: Path, exported: "Sequence[Path]") -> None:
+    """A corrected TEI in a convert output folder: the manifest learns its new bytes and editions, so
+    the next convert keeps it as a hand-corrected master and does not make its editions again."""
+    from .fsutil import folder_lock
+    from .manifest import record_export
+
+    folder = tei_path.parent
+    if not (folder / MANIFEST_NAME).is_file():
+        return
+    editions = {path.suffix.lstrip("."): path for path in exported if path.suffix.lstrip(".") in EXPORT_FORMATS}
+    with folder_lock(folder):
+        record_export(folder, tei_path, editions)
 
 if __name__ == "__main__":
     sys.exit(main())

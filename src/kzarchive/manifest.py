@@ -53,6 +53,7 @@ def document_entry(result: "DocumentResult") -> Entry:
         "page_breaks": result.page_breaks,
         "pages": result.pages,
         "pdf_pages": result.pdf_pages,
+        "review": result.review,
         "generated_tei_sha256": result.generated_tei_sha256,
         "outputs": {fmt: {"path": record.path.name, "sha256": record.sha256, "size": record.size}
                     for fmt, record in result.records.items()},
@@ -76,7 +77,8 @@ def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> "Document
         warnings=list(entry.get("warnings", [])), stats=dict(entry.get("stats", {})), sha256=entry["source_sha256"],
         stem=entry["stem"], key=entry["key"], title=entry.get("title", ""), encoding=entry.get("encoding", ""),
         source_size=entry.get("source_size", 0), chars=entry.get("chars", 0),
-        page_breaks=entry.get("page_breaks", 0), pdf_pages=entry.get("pdf_pages", 0), validation=dict(entry.get("validation", {})),
+        page_breaks=entry.get("page_breaks", 0), pdf_pages=entry.get("pdf_pages", 0),
+        review=dict(entry.get("review") or {}), validation=dict(entry.get("validation", {})),
         generated_tei_sha256=generated_tei_sha256(entry))
 
 
@@ -256,6 +258,7 @@ def record_export(output_dir: Path, tei_path: Path, outputs: dict[str, Path]) ->
     no manifest entry for this TEI. Call while holding the folder lock."""
     from .masters import KEPT_NOTE, generated_tei_sha256
     from .report import render_report
+    from .review.page import write_review_page
 
     path = output_dir / MANIFEST_NAME
     try:
@@ -270,6 +273,8 @@ def record_export(output_dir: Path, tei_path: Path, outputs: dict[str, Path]) ->
         entry.setdefault("outputs", {})[fmt] = {"path": out.name, "sha256": sha256_file(out), "size": out.stat().st_size}
     if entry["outputs"]["tei"]["sha256"] != generated:
         entry["note"] = KEPT_NOTE
+    if tei_path.resolve().parent == output_dir.resolve():  # its review page follows the TEI like an edition
+        entry["review"] = write_review_page(tei_path)
     atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     atomic_write_text(output_dir / REPORT_NAME, render_report(manifest))
     return True

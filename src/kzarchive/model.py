@@ -25,6 +25,7 @@ class LineBreak:
 
     kind: LineEnd = "space"
     source_line: int = 0
+    confidence: float | None = None  # of the hyphen decision at this line end, when one was made
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Choice:
     orig: list["Inline"]
     reg: str
     reason: Literal["syllables", "lookalike", "script", "notecall", "encoding"]  # notecall: a glued footnote number
+    confidence: float | None = None  # the model's own, when it has one (else decisions.RULE_CONFIDENCE)
 
 
 @dataclass
@@ -149,7 +151,7 @@ class CleanDocument:
     blocks: list[Block]
     facts: HeaderFacts
     stats: dict[str, int]
-    steps: list[tuple[str, str]]       # (editorialDecl element, sentence) per cleaning step
+    steps: list[tuple[str, str, str]]  # (editorialDecl element, step id, sentence) per cleaning step
 
 
 @dataclass

@@ -29,6 +29,7 @@ from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
 from .read import decode_bytes, read_source_bytes
+from .review.page import write_review_page
 from .sources import (
     Source,
     collect_sources,
@@ -45,7 +46,7 @@ from .tei.validate import validate_tree
 
 T = TypeVar("T")
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
-STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei",
+STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei", "review",
           "export-epub", "export-docx", "export-pdf")
 CHARS_PER_PAGE = 1800  # a typeset page of Kazakh prose, for page estimates in reports and benchmarks
 
@@ -80,6 +81,7 @@ class DocumentResult:
     validation: dict[str, object] = field(default_factory=dict)
     worker_peak_rss_kb: int = 0
     pdf_pages: int = 0  # pages of the PDF edition, when there is one
+    review: dict[str, object] = field(default_factory=dict)  # its review page: path, decisions, uncertain, low
     generated_tei_sha256: str = ""  # the TEI kzarchive wrote; differs from records["tei"] once edited by hand
     note: str = ""  # one line on what was done besides converting (e.g. "edited by hand: kept")
 
@@ -209,6 +211,7 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     stages.run("write-tei", lambda: _write_tei(tei_path, tei_bytes, recorded_tei_sha256, result))
     _record_output(result, "tei", tei_path)
     result.generated_tei_sha256 = result.records["tei"].sha256
+    result.review = stages.run("review", lambda: write_review_page(tei_path))
     export_all(tei_path, options, result.stem, result, stages, options.formats)
 
 
@@ -231,6 +234,7 @@ def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOption
         raise KzError(f"edited by hand and kept, but not valid TEI, so its editions were not made again: "
                       f"{issues[0].format(tei_path.name)}")
     _describe(result, tree)
+    result.review = stages.run("review", lambda: write_review_page(tei_path))
     editions = {fmt: options.output_dir / f"{result.stem}.{fmt}" for fmt in options.formats if fmt != "tei"}
     stale = stale_editions(tei_path, editions)
     export_all(tei_path, options, result.stem, result, stages, tuple(stale))

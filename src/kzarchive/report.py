@@ -86,7 +86,7 @@ def render_report(manifest: dict[str, Any]) -> str:
 <main>
 {_cards(summary)}
 <table>
-<thead><tr><th>#</th><th>Document</th><th>Status</th><th>Pages</th><th>Validation</th><th>Editions</th><th>Cleaning</th></tr></thead>
+<thead><tr><th>#</th><th>Document</th><th>Status</th><th>Pages</th><th>Validation</th><th>Editions</th><th>Review</th><th>Cleaning</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -122,7 +122,18 @@ def _document_row(number: int, doc: dict[str, Any]) -> str:
             f'<td><div class="name">{escape(doc.get("source_name", ""))}</div>{title}{problems}</td>'
             f'<td><span class="badge {escape(status)}">{STATUS_LABELS.get(status, escape(status))}</span></td>'
             f'<td>{_pages(doc)}</td><td>{_validation(doc.get("validation") or {})}</td>'
-            f'<td>{_outputs(doc.get("outputs", {}))}</td><td>{_stats(doc.get("stats", {}))}</td></tr>')
+            f'<td>{_outputs(doc.get("outputs", {}))}</td><td>{_review(doc.get("review") or {})}</td>'
+            f'<td>{_stats(doc.get("stats", {}))}</td></tr>')
+
+
+def _review(review: dict[str, Any]) -> str:
+    """How many cleaning decisions are uncertain, with a link to the document's review page."""
+    if not review:
+        return '<span class="none">—</span>'
+    uncertain, low = review.get("uncertain", 0), review.get("low", 0)
+    counts = (f'<b class="{"invalid" if low else "valid"}">{uncertain:,} uncertain</b>'
+              f'<br><small>{low:,} low · {review.get("decisions", 0):,} decisions</small>')
+    return f'{counts}<br><a class="out" href="{quote(review["path"])}">review page</a>' if review.get("path") else counts
 
 
 def _pages(doc: dict[str, Any]) -> str:

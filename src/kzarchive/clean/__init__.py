@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..decisions import STEP_FORME, STEP_HYPHENATION, STEP_LEGACY, STEP_LOOKALIKES, STEP_SYLLABLES, STEP_UNICODE
 from ..lexicon.segment import SyllableRepairer
 from ..lexicon.wordlist import Lexicon
 from ..model import CleanDocument
@@ -50,10 +51,7 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     drop_site_footer(lines, facts, stats)
     mark_page_furniture(lines, stats)
 
-    def decide(left: str, right: str) -> tuple[bool, bool]:
-        decision = tools.hyphens.decide(left, right)
-        return decision.join, decision.keep_hyphen
-
+    decide = tools.hyphens.decide
     blocks = build_blocks(lines, decide, stats)
     repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
@@ -62,25 +60,26 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     return CleanDocument(blocks=blocks, facts=facts, stats=dict(stats), steps=steps)
 
 
-def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str, str]]:
-    """(editorialDecl element, sentence) pairs describing what was done to this document."""
+def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str, str, str]]:
+    """(editorialDecl element, step id, sentence) describing what was done to this document; the
+    step id is what each decision's @resp points to."""
     return [
-        ("normalization", f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
+        ("normalization", STEP_UNICODE, f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
          f"{stats['invisible_marks']} soft hyphens and zero-width marks removed; typographic quotes kept."),
-        ("normalization", f"{stats['encoding_fixes']} words of a legacy 8-bit encoding repaired (Windows-1251 read as "
+        ("normalization", STEP_LEGACY, f"{stats['encoding_fixes']} words of a legacy 8-bit encoding repaired (Windows-1251 read as "
          "Windows-1252; қ/Қ/ң of pre-Unicode Kazakh fonts read as є/І/”), each checked against the lexicon; "
          "the source form is kept in orig."),
-        ("normalization", f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
+        ("normalization", STEP_LOOKALIKES, f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
          "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),
-        ("hyphenation", f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
+        ("hyphenation", STEP_HYPHENATION, f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
          f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"). {tools.hyphens.description}"),
-        ("segmentation", f"Paragraphs rebuilt from {stats['joined_lines'] + stats['blocks']} source lines; "
+        ("segmentation", STEP_FORME, f"Paragraphs rebuilt from {stats['joined_lines'] + stats['blocks']} source lines; "
          f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['unnumbered_page_turns']} blank lines "
          "inside a sentence (where blank lines otherwise part paragraphs) encoded as unnumbered pb; "
          f"{stats['running_headers'] + stats['running_footers']} running heads and feet encoded as fw, "
          f"with a pb where no page number marks the turn; {stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
          "web-page debris moved to the header."),
-        ("correction", f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
+        ("correction", STEP_SYLLABLES, f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
          f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. {tools.syllables.method_description}"),
     ]
 

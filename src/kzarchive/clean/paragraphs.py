@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import Block, FormeWork, Inline, LineBreak, PageBreak, Text
+from ..model import Block, FormeWork, Inline, LineBreak, LineEnd, PageBreak, Text
 from .forme import typical_width
+from .hyphenation import HyphenDecision
 from .lines import Line
 
-HyphenDecide = Callable[[str, str], "tuple[bool, bool]"]
+HyphenDecide = Callable[[str, str], HyphenDecision]
 
 _TERMINAL = re.compile(r"[.!?…:;»\"”)]$")
 _SENTENCE_END = re.compile(r"[.!?…»\"”)]$")
@@ -177,9 +178,9 @@ class _BlockBuilder:
                 inlines.append(Text(text))
                 break
             furniture = furniture_inlines(pending.furniture.get(position, []))
-            text, line_end = self._line_end(text, following.text)
+            text, line_end, confidence = self._line_end(text, following.text)
             inlines.append(Text(text))
-            inlines.append(LineBreak(line_end, line.no))
+            inlines.append(LineBreak(line_end, line.no, confidence))
             for node in furniture:
                 if isinstance(node, PageBreak):
                     node.inside_word = line_end in ("hyphen-break", "hyphen-kept", "joined")
@@ -191,20 +192,21 @@ class _BlockBuilder:
         self.stats["blocks"] += 1
         self.stats["joined_lines"] += len(pending.lines) - 1
 
-    def _line_end(self, text: str, next_text: str) -> tuple[str, str]:
-        """Decide what the end of a wrapped line was: a space, a break hyphen or a real hyphen."""
+    def _line_end(self, text: str, next_text: str) -> tuple[str, LineEnd, float | None]:
+        """Decide what the end of a wrapped line was: a space, a break hyphen or a real hyphen
+        (with the resolver's confidence)."""
         if not (text.endswith("-") and len(text) > 1 and text[-2].isalnum() and next_text[:1].isalnum()):
-            return text, "space"
+            return text, "space", None
         left = text[:-1].split()[-1] if text[:-1].split() else ""
         right = next_text.split()[0]
-        join, keep = self.decide_hyphen(left, right)
-        if not join:
-            return text, "space"
-        if keep:
+        decision = self.decide_hyphen(left, right)
+        if not decision.join:
+            return text, "space", None
+        if decision.keep_hyphen:
             self.stats["hyphens_kept"] += 1
-            return text, "hyphen-kept"
+            return text, "hyphen-kept", decision.confidence
         self.stats["hyphens_joined"] += 1
-        return text[:-1], "hyphen-break"
+        return text[:-1], "hyphen-break", decision.confidence
 
 
 # A figure caption on a line of its own: the picture did not survive the extraction, its label did.

@@ -10,8 +10,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from ..lexicon.margins import JoinScorer
 from ..lexicon.segment import SyllableRepairer, split_score
 from ..model import Block, Choice, LineBreak
+from .hyphenation import HyphenDecision
 from .pieces import Atom, atomise, find_pieces, rebuild, replace_spans
 
 # Blocks shorter than this many pieces are judged with their neighbours (titles, short lines).
@@ -19,7 +21,7 @@ _MIN_PIECES = 6
 SPLIT_THRESHOLD = 0.5
 
 
-HyphenDecide = Callable[[str, str], tuple[bool, bool]]  # (join, keep the hyphen)
+HyphenDecide = Callable[[str, str], HyphenDecision]
 
 
 def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stats: Counter[str],
@@ -37,7 +39,9 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
             continue
         stats["split_blocks"] += 1
         replacements = []
-        for start, end in repairer.segment(texts):
+        spans = repairer.segment(texts)
+        scorer = JoinScorer(texts, spans, repairer.scoring_model(texts), repairer.boundaries, repairer.cohesion)
+        for index, (start, end) in enumerate(spans):
             if end - start < 2:
                 continue
             first, last = pieces[start], pieces[end - 1]
@@ -45,7 +49,7 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
             if decide_hyphen is not None:
                 reg = _redecide_hyphens(atoms, first.start, last.end, reg, decide_hyphen, stats)
             orig = rebuild(atoms[first.start:last.end])
-            replacements.append((first.start, last.end, Choice(orig, reg, "syllables")))
+            replacements.append((first.start, last.end, Choice(orig, reg, "syllables", scorer.confidence(index))))
             stats["syllable_joins"] += 1
             stats["syllable_pieces_joined"] += end - start
         if replacements:
@@ -67,12 +71,12 @@ def _redecide_hyphens(atoms: list[Atom], start: int, end: int, reg: str, decide:
         elif isinstance(node, LineBreak) and node.kind == "hyphen-break" and 0 < position < len(reg):
             if index == start or atoms[index - 1][1] is not None:
                 continue  # no source character before it to carry the hyphen back
-            join, keep = decide(reg[:position], reg[position:])
-            if join and keep:
+            decision = decide(reg[:position], reg[position:])
+            if decision.join and decision.keep_hyphen:
                 # the hyphen the break removed is text again, carried by the character before it so
                 # that no atom index moves
                 atoms[index - 1] = (atoms[index - 1][0] + "-", None)
-                atoms[index] = ("", replace(node, kind="hyphen-kept"))
+                atoms[index] = ("", replace(node, kind="hyphen-kept", confidence=decision.confidence))
                 reg = reg[:position] + "-" + reg[position:]
                 position += 1
                 stats["hyphens_joined"] -= 1

@@ -1148,6 +1148,12 @@ class SyllableRepairer:
         return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries,
                              russian=russian, russian_runs=runs if russian is not None else ())
 
+    def scoring_model(self, pieces: Sequence[str]) -> "WordModel | RussianWordModel":
+        """The word model `segment` scores a paragraph with (for the confidence of its joins)."""
+        if self.use_russian and is_russian_paragraph(pieces):
+            return self._russian() or self.model
+        return self.model
+
     def _russian(self) -> "RussianWordModel | None":
         """The Russian-paragraph model, built on first use (None without the Russian list)."""
         if self._russian_model is None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import CleanDocument, StructuredDocument
+from ..decisions import STEP_HEADINGS, STEP_NOTES
+from ..model import CleanDocument, Division, Node, StructuredDocument
 from .bibliography import build_bibliographies
 from .citations import link_citations
 from .contents import contents_entries, heading_hints, link_contents
@@ -34,4 +35,22 @@ def structure_document(clean: CleanDocument, main_language: str = "kk") -> Struc
     citations = link_citations(document)
     stats["citations_resolved"] = citations["resolved"]
     stats["citations_unresolved"] = citations["unresolved"]
+    clean.steps.extend(structure_steps(document))
     return document
+
+
+def structure_steps(document: StructuredDocument) -> list[tuple[str, str, str]]:
+    """The header's account of the structure decisions that @resp points to (notes, headings)."""
+    heads = _count_heads(document.front + document.body + document.back)
+    return [
+        ("interpretation", STEP_NOTES,
+         f"{document.stats.get('notes_bound', 0)} note texts found at the end of the source moved to their calls "
+         "(a number glued to a word, matched in order); the printed call is kept in orig."),
+        ("interpretation", STEP_HEADINGS,
+         f"{heads} headings recognised by their wording (named parts such as КІРІСПЕ), a chapter or "
+         "section number, capitals, or a title the contents list names."),
+    ]
+
+
+def _count_heads(nodes: list[Node]) -> int:
+    return sum(len(n.heads) + _count_heads(n.children) for n in nodes if isinstance(n, Division))

@@ -52,6 +52,7 @@ def _articles(blocks: list[Block]) -> list[Node]:
             _open_article_bibliography(current, block)
             continue
         if info and info.div_type == "caps":
+            block.div_type = "article"
             if current.heads and not current.children and not pending_authors:
                 current.heads.append(block)  # a title printed over two lines
                 continue
@@ -119,7 +120,7 @@ def _thesis_parts(blocks: list[Block], hints: dict[str, HeadingInfo],
             continue
         if stack and _continues_heading(stack[-1][1], info):
             stack[-1][1].heads.append(block)
-            block.kind = "head"
+            block.kind, block.div_type = "head", info.div_type
             continue
         division = _division_for(block, info)
         level = info.level if info.div_type != "bibliography-part" else 2
@@ -145,5 +146,6 @@ def _continues_heading(division: Division, info: HeadingInfo) -> bool:
 
 def _division_for(block: Block, info: HeadingInfo) -> Division:
     block.kind = "head"
+    block.div_type = info.div_type  # what recognised it: how sure the heading is (decisions.HEADING_CONFIDENCE)
     div_type = {"caps": "chapter", "bibliography-part": "bibliography"}.get(info.div_type, info.div_type)
     return Division(div_type, heads=[block], n=info.number)

@@ -8,12 +8,17 @@ import re
 from lxml import etree
 
 from .. import __version__
+from ..decisions import (
+    RULE_CONFIDENCE, STEP_FORME, STEP_HEADINGS, STEP_HYPHENATION, STEP_NOTES, STEP_OF_CHOICE, STEP_READING,
+    cert_value, heading_confidence,
+)
 from ..metadata import SourceInfo
 from ..model import (
     BiblList, Block, Choice, Division, FormeWork, Foreign, Inline, LineBreak, ListItem, ListNode, Node, Note, NoteRef,
     PageBreak, Quote, Ref, StructuredDocument, Text,
 )
 from . import TEI_NS, XML_ID, XML_LANG, tei
+from .decisions import number_decisions
 from .reading import UNTITLED, in_language
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
@@ -35,6 +40,7 @@ def encode_tei(document: StructuredDocument, source: SourceInfo) -> etree._Eleme
         back = _sub(text, "back")
         for division in document.back:
             _append_node(back, division)
+    number_decisions(root)
     return etree.ElementTree(root)
 
 
@@ -178,16 +184,16 @@ def _encoding_desc(header: etree._Element, document: StructuredDocument, source:
     application = _sub(app_info, "application", ident="kzarchive", version=__version__)
     _sub(application, "label", "kzarchive")
     decl = _sub(desc, "editorialDecl")
-    grouped: dict[str, list[str]] = {"normalization": [
-        f"Read as {source.encoding}; {source.removed_controls} control characters that XML cannot hold removed."]}
-    for element, sentence in document.clean.steps:
-        grouped.setdefault(element, []).append(sentence)
+    grouped: dict[str, list[tuple[str, str]]] = {"normalization": [(STEP_READING,
+        f"Read as {source.encoding}; {source.removed_controls} control characters that XML cannot hold removed.")]}
+    for element, step_id, sentence in document.clean.steps:
+        grouped.setdefault(element, []).append((step_id, sentence))
     for element in ("correction", "normalization", "hyphenation", "segmentation", "interpretation"):
         if element not in grouped:
             continue
         node = _sub(decl, element, eol="hard") if element == "hyphenation" else _sub(decl, element)
-        for sentence in grouped[element]:
-            _sub(node, "p", sentence)
+        for step_id, sentence in grouped[element]:
+            _sub(node, "p", sentence, xml_id=step_id)
 
 
 def _profile_desc(header: etree._Element, document: StructuredDocument, source: SourceInfo) -> None:
@@ -284,6 +290,8 @@ def _append_block(parent: etree._Element, block: Block) -> None:
         attrs["n"] = block.number
     if block.lang:
         attrs["xml_lang"] = block.lang
+    if _BLOCK_TAGS.get(block.kind) == "head":
+        attrs.update(_decided(STEP_HEADINGS, heading_confidence(block.div_type)))
     element = _sub(parent, _BLOCK_TAGS.get(block.kind, "p"), **attrs)
     _append_inlines(element, block.inlines)
 
@@ -302,11 +310,13 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
                 attrs["xml_id"] = node.xml_id
             if node.inside_word:
                 attrs["break"] = "no"
+            attrs.update(_decided(STEP_FORME, RULE_CONFIDENCE["pageNum" if node.n else "page-turn"]))
             _sub(parent, "pb", **attrs)
         elif isinstance(node, FormeWork):
-            _sub(parent, "fw", node.text, type=node.kind)
+            _sub(parent, "fw", node.text, type=node.kind, **_decided(STEP_FORME, RULE_CONFIDENCE[node.kind]))
         elif isinstance(node, Choice):
-            choice = _sub(parent, "choice")
+            confidence = RULE_CONFIDENCE[node.reason] if node.confidence is None else node.confidence
+            choice = _sub(parent, "choice", **_decided(STEP_OF_CHOICE[node.reason], confidence))
             orig = _sub(choice, "orig")
             _append_inlines(orig, node.orig)
             _sub(choice, "reg", node.reg)
@@ -317,6 +327,9 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
                 note.set(XML_ID, node.xml_id)
             if node.lang:
                 note.set(XML_LANG, node.lang)
+            if node.kind == "foot":
+                for key, value in _decided(STEP_NOTES, RULE_CONFIDENCE["note"]).items():
+                    note.set(key, value)
             _append_inlines(note, node.content)
         elif isinstance(node, NoteRef):
             _append_text(parent, node.glued)
@@ -335,10 +348,18 @@ def _append_line_break(parent: etree._Element, node: LineBreak) -> None:
     if node.kind == "space":
         _append_text(parent, "\n")
         _sub(parent, "lb")
-    elif node.kind == "hyphen-break":
-        _sub(parent, "lb", **{"break": "no", "rend": "hyphen"})
+        return
+    rule = "joined" if node.kind == "joined" else "hyphen"
+    decided = _decided(STEP_HYPHENATION, RULE_CONFIDENCE[rule] if node.confidence is None else node.confidence)
+    if node.kind == "hyphen-break":
+        _sub(parent, "lb", **{"break": "no", "rend": "hyphen"}, **decided)
     else:
-        _sub(parent, "lb", **{"break": "no"})
+        _sub(parent, "lb", **{"break": "no"}, **decided)
+
+
+def _decided(step_id: str, confidence: float) -> dict[str, str]:
+    """@resp and @cert of a cleaning decision: the header step that made it, how sure it was."""
+    return {"resp": f"#{step_id}", "cert": cert_value(confidence)}
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
