@@ -32,6 +32,7 @@ class PageBreak:
     n: str | None = None
     inside_word: bool = False
     xml_id: str = ""
+    facs: str = ""  # the page's <surface> in <facsimile> (PDF sources)
 
 
 @dataclass

@@ -30,16 +30,18 @@ from .clean import clean_text
 from .errors import KzError
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
+from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .read import decode_bytes, read_source_bytes
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
+from .tei.facsimile import describe_pdf
 from .tei.parse import parse_tei_bytes
 from .tei.validate import validate_tree
 
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
-SOURCE_SUFFIXES = (".txt",)
+SOURCE_SUFFIXES = (".txt", ".pdf")
 STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei",
           "export-epub", "export-docx", "export-pdf")
 FAULT_ENV = "KZARCHIVE_FAULT"
@@ -235,16 +237,18 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     data = stages.run("read", lambda: read_source_bytes(source))
     result.sha256, result.source_size = sha256_of(data), len(data)
     result.key = document_key(result.sha256, source.name, result.stem, entry, options)
-    decoded = stages.run("read", lambda: decode_bytes(data))
+    decoded = stages.run("read", lambda: read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data))
     result.encoding, result.chars = decoded.encoding, len(decoded.text)
     del data
     info = SourceInfo(source, result.sha256, result.source_size, decoded.encoding, entry, options.date,
                       decoded.removed_controls)
-    cleaned = stages.run("clean", lambda: clean_text(decoded.text))
+    cleaned = stages.run("clean", lambda: clean_pdf(decoded) if isinstance(decoded, PdfSource) else clean_text(decoded.text))
     result.stats = dict(cleaned.stats)
     document = stages.run("structure", lambda: structure_document(cleaned, main_language=entry.language or "kk"))
     result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
     tree = stages.run("encode", lambda: encode_tei(document, info))
+    if isinstance(decoded, PdfSource):
+        stages.run("encode", lambda: describe_pdf(tree, decoded))
     del cleaned, document
     tei_bytes = stages.run("encode", lambda: serialise_tei(tree))
     result.title = tree.findtext(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title") or ""

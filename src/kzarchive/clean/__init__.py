@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from ..lexicon.segment import SyllableRepairer
 from ..lexicon.wordlist import Lexicon
-from ..model import CleanDocument
+from ..model import CleanDocument, HeaderFacts
 from .chars import normalize_characters
 from .forme import mark_page_furniture
 from .hyphenation import HyphenResolver
 from .legacy import repair_legacy_encoding
-from .lines import split_lines
+from .lines import Line, split_lines
 from .lookalikes import fix_mixed_script
 from .paragraphs import build_blocks
 from .syllables import repair_syllable_splits
@@ -49,6 +49,12 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     facts = extract_scrape_header(lines, stats)
     drop_site_footer(lines, facts, stats)
     mark_page_furniture(lines, stats)
+    return clean_lines(lines, facts, stats, tools)
+
+
+def clean_lines(lines: list[Line], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
+    """Classified lines → blocks. The .txt path classifies page furniture from the text; the PDF
+    path (pdf/) from where each line stands on its page."""
 
     def decide(left: str, right: str) -> tuple[bool, bool]:
         decision = tools.hyphens.decide(left, right)

@@ -302,6 +302,8 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
                 attrs["xml_id"] = node.xml_id
             if node.inside_word:
                 attrs["break"] = "no"
+            if node.facs:
+                attrs["facs"] = f"#{node.facs}"
             _sub(parent, "pb", **attrs)
         elif isinstance(node, FormeWork):
             _sub(parent, "fw", node.text, type=node.kind)

@@ -1,0 +1,99 @@
+"""A read PDF → the classified lines the cleaner builds blocks from, with exact page turns.
+
+Each page opens with a `pdfpage` line (→ <pb n facs/>), then its heads and top page number,
+its body lines, its feet and bottom page number. Paragraph starts are read from the page: a
+first-line indent, a wide gap, a change of type size; where the page says nothing (a page or
+column turn without indent) the cleaner decides from the text, as for a .txt source.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..clean import CleaningTools, clean_lines
+from ..clean.chars import normalize_characters
+from ..clean.lines import Line, LineKind
+from ..model import CleanDocument, HeaderFacts
+from .layout import analyse_layout
+from .reader import PdfLine, PdfPage, PdfSource
+
+PARAGRAPH_GAP_PITCH = 1.4    # a gap this many line pitches wide between two lines parts paragraphs
+MIN_INDENT_EM = 0.3          # a first-line indent, in ems of the line's size …
+MAX_INDENT_EM = 5.0          # … up to this; further in, the line is centred or set apart
+SIZE_CHANGE = 0.12           # lines whose sizes differ by this share are not one paragraph
+_ROLE_KINDS: dict[str, LineKind] = {"head": "header", "foot": "footer", "pagenum": "folio"}
+
+
+def clean_pdf(source: PdfSource, tools: CleaningTools | None = None) -> CleanDocument:
+    stats: Counter[str] = Counter()
+    lines = pdf_lines(source, stats)
+    text = "\n".join(line.raw for line in lines if line.kind == "text")
+    tools = tools or CleaningTools.for_document(text)
+    document = clean_lines(lines, HeaderFacts(), stats, tools)
+    return document
+
+
+def pdf_lines(source: PdfSource, stats: Counter[str]) -> list[Line]:
+    metrics = analyse_layout(source.pages)
+    lines: list[Line] = []
+    previous: PdfLine | None = None
+    for page in source.pages:
+        top, body, bottom = _page_parts(page)
+        lines.append(Line(len(lines) + 1, "", "pdfpage", page=page.n, facs=page.facs_id, placed=True))
+        lines += [_furniture_line(line, len(lines) + 1 + i, stats) for i, line in enumerate(top)]
+        lefts = _column_lefts(body)
+        for line in body:
+            if previous is not None and _starts_paragraph(previous, line, lefts, metrics):
+                lines.append(Line(len(lines) + 1, "", "blank", placed=True))
+            lines.append(Line(len(lines) + 1, normalize_characters(line.text, stats)))
+            previous = line
+        lines += [_furniture_line(line, len(lines) + 1 + i, stats) for i, line in enumerate(bottom)]
+        stats["pdf_pages"] += 1
+        if page.printed_number:
+            stats["page_numbers"] += 1
+    return lines
+
+
+def _page_parts(page: PdfPage) -> tuple[list[PdfLine], list[PdfLine], list[PdfLine]]:
+    """Furniture above the body's first line, the body in reading (stream) order, furniture below."""
+    body = [line for line in page.lines if line.role in ("body", "heading")]
+    furniture = [line for line in page.lines if line.role not in ("body", "heading")]
+    top_of_body = max((line.y for line in body), default=page.height / 2)
+    top = sorted((f for f in furniture if f.y > top_of_body), key=lambda f: -f.y)
+    bottom = sorted((f for f in furniture if f.y <= top_of_body), key=lambda f: -f.y)
+    return top, body, bottom
+
+
+def _furniture_line(line: PdfLine, number: int, stats: Counter[str]) -> Line:
+    kind = _ROLE_KINDS[line.role]
+    if kind == "header":
+        stats["running_headers"] += 1
+    elif kind == "footer":
+        stats["running_footers"] += 1
+    return Line(number, normalize_characters(line.text, stats), kind, placed=True)
+
+
+def _column_lefts(body: list[PdfLine]) -> list[float]:
+    """Left edges shared by many lines: the text block's, or each column's."""
+    counts: Counter[int] = Counter(round(line.x) for line in body)
+    needed = max(2, 0.15 * len(body))
+    return sorted(x for x, n in counts.items() if n >= needed) or sorted(counts)[:1]
+
+
+def _starts_paragraph(before: PdfLine, line: PdfLine, lefts: list[float], metrics: dict[str, float]) -> bool:
+    if before.role != line.role or abs(before.size - line.size) > SIZE_CHANGE * max(before.size, line.size):
+        return True
+    indent = _indent(line, lefts)
+    if line.y >= before.y:  # a new page or column: only an indent tells
+        return MIN_INDENT_EM * line.size < indent <= MAX_INDENT_EM * line.size
+    pitch = metrics["pitch"] * line.size / metrics["body_size"]  # small type is set closer
+    if before.y - line.y > PARAGRAPH_GAP_PITCH * pitch:
+        return True
+    if MIN_INDENT_EM * line.size < indent <= MAX_INDENT_EM * line.size:
+        return True
+    return indent > MAX_INDENT_EM * line.size and _indent(before, lefts) <= MAX_INDENT_EM * before.size
+
+
+def _indent(line: PdfLine, lefts: list[float]) -> float:
+    own = [left for left in lefts if left <= line.x + 1]
+    return line.x - max(own) if own else 0.0
