@@ -27,6 +27,11 @@ SCAN_PAGE_SHARE = 0.2
 # than SPACE_GAP_EM × size to that guess are one word ("программа" + "23").
 AVERAGE_ADVANCE_EM = 0.5
 SPACE_GAP_EM = 0.15
+# A line of single letters parted by spaces (a letter-spaced title) has at least this many letters.
+MIN_SPACED_LETTERS = 4
+_WIDE_SPACE = re.compile(r" {2,}")
+# The hyphen glyph: typst and others map it to U+00AD (a hyphen drawn at a line end, PDF 14.8.2.2.3).
+_HYPHENS = ("-", "\u00ad", "\u2010")
 # Runs within this share of their size of one baseline are one line (superscripts included).
 BASELINE_TOLERANCE_EM = 0.5
 
@@ -207,7 +212,7 @@ def group_lines(runs: list[TextRun]) -> list[PdfLine]:
         lines.append(PdfLine(run.x, run.y, run.size, ""))
         members.append([run])
     for line, parts in zip(lines, members):
-        line.text = " ".join(_join_runs(parts).split())
+        line.text = _drawn_hyphen_at_end(" ".join(rejoin_letter_spaced(_join_runs(parts)).split()))
         line.size = round(max(p.size for p in parts), 2)
         baseline = max(parts, key=lambda p: (p.size, -p.y))  # the body text's baseline, not a superscript's
         line.y, line.x = round(baseline.y, 2), round(parts[0].x, 2)
@@ -219,6 +224,10 @@ def _join_runs(parts: list[TextRun]) -> str:
     for before, run in zip(parts, parts[1:]):
         if out.endswith((" ", "\u00a0")) or run.text.startswith((" ", "\u00a0")):
             out += run.text
+        elif out.endswith(_HYPHENS) or run.text.startswith(_HYPHENS):
+            # a hyphen drawn as a run of its own belongs to its words, and was drawn: "-"
+            out = out[:-1] + "-" if out.endswith("\u00ad") else out
+            out += "-" + run.text[1:] if run.text.startswith("\u00ad") else run.text
         elif _raised(before, run):
             out += " " + run.text  # a note's number before its text: "¹Сілтеме" → "1 Сілтеме"
         elif _raised(run, before):
@@ -227,6 +236,23 @@ def _join_runs(parts: list[TextRun]) -> str:
             guessed_end = before.x + len(before.text) * before.size * AVERAGE_ADVANCE_EM
             out += (" " if run.x - guessed_end > SPACE_GAP_EM * run.size else "") + run.text
     return out
+
+
+def _drawn_hyphen_at_end(text: str) -> str:
+    """U+00AD ending a line is the hyphen drawn where a word was broken: a "-" the cleaner decides
+    on as for any line-end hyphen. Elsewhere a soft hyphen may be an undrawn one glued to a letter's
+    mapping, and is left to the cleaner, which removes it."""
+    return text[:-1] + "-" if text.endswith("\u00ad") else text
+
+
+def rejoin_letter_spaced(text: str) -> str:
+    """A letter-spaced line ("П а р т и я  қ ы з м е т і н"): the extractor put a space between
+    letters and two between words; the words are taken back ("Партия қызметін")."""
+    groups = _WIDE_SPACE.split(text.strip())
+    letters = [group.split(" ") for group in groups]
+    if sum(len(g) for g in letters) < MIN_SPACED_LETTERS or any(len(t) != 1 for g in letters for t in g):
+        return text
+    return " ".join("".join(g) for g in letters)
 
 
 def _raised(small: TextRun, normal: TextRun) -> bool:
