@@ -64,7 +64,7 @@ def corpus() -> list[Spec]:
         Spec("kk_geo_a5_fraction", "kk", "a5", 1, "fraction", "none", "top",
              sections=[texts.KK_HISTORY, texts.KK_GEO, texts.KK_LAW], file_name="kazgeo-2024.pdf", site="www.kazgeo.kz"),
         Spec("ru_law_a4_contents", "ru", "a4", 1, "alternate", "number", "bottom", toc=True,
-             title="Право и природа", sections=[texts.RU_LAW, texts.RU_BIO, texts.KK_HISTORY],
+             title="Право и природа", sections=[texts.RU_LAW, texts.RU_BIO, texts.KK_HISTORY, texts.KK_GEO, texts.KK_LAW],
              head_odd="Основы права", head_even="Учебное пособие"),
         Spec("kk_samples_a5", "kk", "a5", 1, "two-lang", "number", "bottom",
              sections=[("Орталық Азия және АҚШ", texts.sample_paragraphs(3)), texts.KK_HISTORY, texts.KK_LAW],

@@ -20,6 +20,8 @@ from .reader import PdfLine, PdfPage, PdfSource
 PARAGRAPH_GAP_PITCH = 1.4    # a gap this many line pitches wide between two lines parts paragraphs
 MIN_INDENT_EM = 0.3          # a first-line indent, in ems of the line's size …
 MAX_INDENT_EM = 5.0          # … up to this; further in, the line is centred or set apart
+NOTE_SIZE_RATIO = 0.9        # footnotes are set at most this large against the body text
+COLUMN_SHARE = 0.3           # lines whose left edges are this share of the page width apart are in two columns
 SIZE_CHANGE = 0.12           # lines whose sizes differ by this share are not one paragraph
 _ROLE_KINDS: dict[str, LineKind] = {"head": "header", "foot": "footer", "pagenum": "folio"}
 
@@ -38,7 +40,7 @@ def pdf_lines(source: PdfSource, stats: Counter[str]) -> list[Line]:
     lines: list[Line] = []
     previous: PdfLine | None = None
     for page in source.pages:
-        top, body, bottom = _page_parts(page)
+        top, body, bottom = _page_parts(page, metrics["body_size"])
         lines.append(Line(len(lines) + 1, "", "pdfpage", page=page.n, facs=page.facs_id, placed=True))
         lines += [_furniture_line(line, len(lines) + 1 + i, stats) for i, line in enumerate(top)]
         lefts = _column_lefts(body)
@@ -54,14 +56,27 @@ def pdf_lines(source: PdfSource, stats: Counter[str]) -> list[Line]:
     return lines
 
 
-def _page_parts(page: PdfPage) -> tuple[list[PdfLine], list[PdfLine], list[PdfLine]]:
-    """Furniture above the body's first line, the body in reading (stream) order, furniture below."""
+def _page_parts(page: PdfPage, body_size: float) -> tuple[list[PdfLine], list[PdfLine], list[PdfLine]]:
+    """Furniture above the body's first line, the body in reading (stream) order with the notes
+    of every column after it, furniture below."""
     body = [line for line in page.lines if line.role in ("body", "heading")]
+    notes = [line for line in body if _is_note_line(line, body, body_size, page.width)]
+    body = [line for line in body if not any(line is note for note in notes)] + notes
     furniture = [line for line in page.lines if line.role not in ("body", "heading")]
     top_of_body = max((line.y for line in body), default=page.height / 2)
     top = sorted((f for f in furniture if f.y > top_of_body), key=lambda f: -f.y)
     bottom = sorted((f for f in furniture if f.y <= top_of_body), key=lambda f: -f.y)
     return top, body, bottom
+
+
+def _is_note_line(line: PdfLine, body: list[PdfLine], body_size: float, width: float) -> bool:
+    """Small type with no body-size line below it in its column: a footnote, which would
+    otherwise cut a paragraph running on into the next column."""
+    if line.size > NOTE_SIZE_RATIO * body_size:
+        return False
+    column = COLUMN_SHARE * width
+    return not any(other.y < line.y and abs(other.x - line.x) < column and other.size > NOTE_SIZE_RATIO * body_size
+                   for other in body)
 
 
 def _furniture_line(line: PdfLine, number: int, stats: Counter[str]) -> Line:

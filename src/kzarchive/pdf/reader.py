@@ -32,6 +32,8 @@ MIN_SPACED_LETTERS = 4
 _WIDE_SPACE = re.compile(r" {2,}")
 # The hyphen glyph: typst and others map it to U+00AD (a hyphen drawn at a line end, PDF 14.8.2.2.3).
 _HYPHENS = ("-", "\u00ad", "\u2010")
+_OPENING = ("«", "(", "[", "„", "“")
+_CLOSING = ("»", ")", "]", ",", ".", ";", ":", "”", "!", "?")
 # Runs within this share of their size of one baseline are one line (superscripts included).
 BASELINE_TOLERANCE_EM = 0.5
 
@@ -228,6 +230,8 @@ def _join_runs(parts: list[TextRun]) -> str:
             # a hyphen drawn as a run of its own belongs to its words, and was drawn: "-"
             out = out[:-1] + "-" if out.endswith("\u00ad") else out
             out += "-" + run.text[1:] if run.text.startswith("\u00ad") else run.text
+        elif out.endswith(_OPENING) or run.text.startswith(_CLOSING):
+            out += run.text        # "«" + "Cooperative": a font change, not a space
         elif _raised(before, run):
             out += " " + run.text  # a note's number before its text: "¹Сілтеме" → "1 Сілтеме"
         elif _raised(run, before):
