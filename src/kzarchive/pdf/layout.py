@@ -109,7 +109,17 @@ def _recurring(edges: list[list[Placed]]) -> list[Placed]:
         for cluster in _height_clusters(members):
             if len({p.page.index for p in cluster}) >= MIN_RECURRENCE:
                 found.extend(cluster)
-    return found
+    return found + _standing_where_heads_stand(groups, found)
+
+
+def _standing_where_heads_stand(groups: dict[tuple[str, str], list[Placed]], found: list[Placed]) -> list[Placed]:
+    """An edge line printed once, exactly where other pages' running heads stand (the even-page
+    head of a three-page document, a chapter's own head): a head too."""
+    heights = {(p.zone, round(p.line.y / SAME_HEIGHT_PT)) for p in found}
+    taken = {id(p.line) for p in found}
+    return [placed for members in groups.values() for placed in members
+            if id(placed.line) not in taken and any((placed.zone, round(placed.line.y / SAME_HEIGHT_PT) + step) in heights
+                                                    for step in (-1, 0, 1))]
 
 
 def _height_clusters(members: list[Placed]) -> list[list[Placed]]:
