@@ -79,9 +79,11 @@ def _take_out_notes(produced: list[str], notes: list[str]) -> tuple[list[str], i
             errors += len(target)
             continue
         start = max(0, match.a - match.b)
-        found = produced[start: start + len(target)]
-        errors += sum(1 for a, b in zip(found, target) if a != b) + abs(len(found) - len(target))
-        produced = produced[:start] + produced[start + len(target):]
+        window = produced[start: start + len(target) + 2]  # a note split or joined differently
+        blocks = [b for b in SequenceMatcher(None, window, target, autojunk=False).get_matching_blocks() if b.size]
+        end = blocks[-1].a + blocks[-1].size
+        errors += max(len(target) - sum(b.size for b in blocks), end - sum(b.size for b in blocks))
+        produced = produced[:start] + produced[start + end:]
     return produced, errors
 
 
