@@ -206,3 +206,50 @@ def test_bad_pdfs_fail_alone_and_the_batch_goes_on(tmp_path) -> None:
         failed = by_name[name]
         assert not failed.ok and failed.failed_stage == "read"
         assert "\n" not in failed.error and "Traceback" not in failed.error
+
+
+# ---- artefacts real PDFs show, handled on the .txt path too ----------------------------------
+
+from kzarchive.clean import clean_text  # noqa: E402
+from kzarchive.model import Choice, FormeWork, PageBreak  # noqa: E402
+
+PROSE = ("Партия өз қызметін Қазақстан Республикасының Конституциясы мен заңдарына сәйкес жүзеге асырады. "
+         "Партия мүшелері жарғыны орындауға міндетті.")
+
+
+def test_letter_spaced_line_in_text_is_rejoined_and_the_source_kept() -> None:
+    text = "\n\n".join([PROSE, PROSE, "П а рт и я ө з қ ы з м ет і н", PROSE, PROSE]) + "\n"
+    document = clean_text(text)
+    choices = [n for b in document.blocks for n in b.inlines if isinstance(n, Choice)]
+    assert [(c.reg, c.orig[0].text) for c in choices] == [("Партия өз қызметін", "П а рт и я ө з қ ы з м ет і н")]
+    assert any("letter-spaced" in sentence for _, sentence in document.steps)
+
+
+def test_short_words_in_a_row_are_not_letter_spacing() -> None:
+    text = "Ол да, ол да ма, ия, иә десе де бір сөз айтпады, тек күлді.\n"
+    assert not any(isinstance(n, Choice) and n.reason == "syllables" and " " in n.reg
+                   for b in clean_text(text).blocks for n in b.inlines)
+
+
+def test_page_number_glued_to_a_word_broken_at_a_page_turn() -> None:
+    text = ("Бірінші бет мәтіні осында жазылған, ол бірнеше жолдан тұрады.\n\n4\n\n"
+            "Мемлекет азаматтарды кез келген зорлық-5\nзомбылыққа қарсы қорғайды.\n\n6\n\nСоңғы бет.\n")
+    document = clean_text(text)
+    block = next(b for b in document.blocks if "зомбылыққа" in b.plain_text())
+    assert "зорлық-зомбылыққа" in block.plain_text()
+    assert [n.n for n in block.inlines if isinstance(n, PageBreak)] == ["5"]
+    assert [n.text for n in block.inlines if isinstance(n, FormeWork)] == ["5"]
+    assert all(n.inside_word for n in block.inlines if isinstance(n, PageBreak))
+
+
+def test_a_number_after_a_hyphen_that_is_no_page_number_stays() -> None:
+    text = "Пандемия кезінде COVID-19\nжағдайында мектептер жабылды және оқу үйде жүрді.\n"
+    assert "COVID-19 жағдайында" in clean_text(text).blocks[0].plain_text()
+
+
+def test_private_use_characters_are_kept_and_reported_with_their_page() -> None:
+    text = "Бірінші бет.\n\n1\n\nЕкінші бетте \uf8f0 және \uf8f1 белгілері тұр, олар жақшаның бөліктері.\n\n2\n\nСоңы.\n"
+    document = clean_text(text)
+    assert "\uf8f0" in " ".join(b.plain_text() for b in document.blocks)
+    report = next(sentence for _, sentence in document.steps if "private-use" in sentence)
+    assert "U+F8F0 on page 1" in report and "U+F8F1 on page 1" in report

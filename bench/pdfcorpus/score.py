@@ -61,7 +61,7 @@ def score_tei(name: str, tree: etree._ElementTree, truth: Truth) -> Score:
     right = sum(1 for a, b in zip(page_ns, truth.page_numbers) if a == b) if len(page_ns) == len(truth.page_numbers) else 0
     examples += [f"lost as fw: {fw}" for fw in lost]
     return Score(name, len(expected) + sum(len(words(n)) for n in truth.notes), errors + note_errors,
-                 leaked, len(lost), len(truth.page_numbers), right, examples[:8])
+                 leaked, len(lost), len(truth.page_numbers), right, examples[:40])
 
 
 def _is_furniture(text: str, furniture_words: set[str]) -> bool:
@@ -78,12 +78,13 @@ def _take_out_notes(produced: list[str], notes: list[str]) -> tuple[list[str], i
         if match.size < len(target) // 2:
             errors += len(target)
             continue
-        start = max(0, match.a - match.b)
-        window = produced[start: start + len(target) + 2]  # a note split or joined differently
+        start = max(0, match.a - match.b - 2)  # a note split or joined differently: look around
+        window = produced[start: start + len(target) + 4]
         blocks = [b for b in SequenceMatcher(None, window, target, autojunk=False).get_matching_blocks() if b.size]
-        end = blocks[-1].a + blocks[-1].size
-        errors += max(len(target) - sum(b.size for b in blocks), end - sum(b.size for b in blocks))
-        produced = produced[:start] + produced[start + end:]
+        first, end = blocks[0].a, blocks[-1].a + blocks[-1].size
+        matched = sum(b.size for b in blocks)
+        errors += max(len(target) - matched, end - first - matched)
+        produced = produced[:start + first] + produced[start + end:]
     return produced, errors
 
 
