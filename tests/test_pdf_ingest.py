@@ -253,3 +253,30 @@ def test_private_use_characters_are_kept_and_reported_with_their_page() -> None:
     assert "\uf8f0" in " ".join(b.plain_text() for b in document.blocks)
     report = next(sentence for _, sentence in document.steps if "private-use" in sentence)
     assert "U+F8F0 on page 1" in report and "U+F8F1 on page 1" in report
+
+
+def test_latin_schwa_and_letters_in_kazakh_words_are_regularised() -> None:
+    document = clean_text("Əлем мəдениетінің тарихы бiлiм мен cөз өнерін зерттейді.\n")
+    choices = {n.orig[0].text: n.reg for b in document.blocks for n in b.inlines if isinstance(n, Choice)}
+    assert choices == {"Əлем": "Әлем", "мəдениетінің": "мәдениетінің", "бiлiм": "білім", "cөз": "сөз"}
+
+
+def _handmade_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written object by object, for structures no writer would make."""
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_cyclic_page_tree_and_a_hundred_thousand_pages_are_refused() -> None:
+    catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
+    with pytest.raises(InputError, match="damaged or truncated PDF"):
+        read_pdf_bytes(_handmade_pdf([catalog, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]))
+    with pytest.raises(InputError, match="PDF declares 100,000 pages"):
+        read_pdf_bytes(_handmade_pdf([catalog, b"<< /Type /Pages /Kids [] /Count 100000 >>"]))

@@ -10,9 +10,13 @@ limits stay on, and a deep or cyclic object graph ends in one clear error.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import InputError
@@ -105,16 +109,12 @@ class PdfSource:
 
 def read_pdf_bytes(data: bytes) -> PdfSource:
     """Bytes of a PDF → pages with positioned lines. Every failure is an InputError."""
-    import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     started = time.monotonic()
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        encrypted = _open_encrypted(reader)
-        count = _declared_page_count(reader)
-        pages = [_read_page(reader, i, started) for i in range(count)]
-        metadata = _metadata(reader, count, encrypted)
+        with _quiet_pypdf():
+            return _read(data, started)
     except InputError:
         raise
     except FileNotDecryptedError:
@@ -130,9 +130,32 @@ def read_pdf_bytes(data: bytes) -> PdfSource:
         # pypdf signals damage with its own errors and, on truncated or malformed files, with
         # plain ones from deep inside its parser.
         raise InputError(f"damaged or truncated PDF: {_one_line(exc)}") from None
+
+
+def _read(data: bytes, started: float) -> PdfSource:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    encrypted = _open_encrypted(reader)
+    count = _declared_page_count(reader)
+    pages = [_read_page(reader, i, started) for i in range(count)]
+    metadata = _metadata(reader, count, encrypted)
     _refuse_scans(pages)
-    version = metadata.version
-    return PdfSource(pages, metadata, f"PDF {version} text layer read by pypdf {pypdf.__version__}")
+    return PdfSource(pages, metadata, f"PDF {metadata.version} text layer read by pypdf {pypdf.__version__}")
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in damaged files; the user gets our one line, not its log."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -286,7 +309,8 @@ def _refuse_scans(pages: list[PdfPage]) -> None:
     scanned = [p.index for p in pages if not p.lines and p.has_images]
     if len(textless) == len(pages) or len(scanned) > SCAN_PAGE_SHARE * len(pages):
         where = page_ranges(scanned or textless)
-        raise InputError(f"no text layer on pages {where}: run OCR first, e.g. OCRmyPDF")
+        pages_word = "pages" if "–" in where or "," in where else "page"
+        raise InputError(f"no text layer on {pages_word} {where}: run OCR first, e.g. OCRmyPDF")
 
 
 def page_ranges(numbers: list[int]) -> str:
