@@ -24,13 +24,14 @@ BODY = ("Ертіс өзені Алтай тауларынан басталып,
 REPEATED = "Бұл сөйлем бірнеше бетте қайталанады."
 
 
-def typeset(tmp: Path, body: str, *, header: str = "none", footer: str = "none", pages_of_text: int = 4) -> bytes:
+def typeset(tmp: Path, body: str, *, header: str = "none", footer: str = "none", pages_of_text: int = 4,
+            copies: int | None = None) -> bytes:
     """A5 pages of justified Kazakh text; header/footer are typst expressions (`n` is the page number)."""
     import fontpkg
     import typst
 
     source = tmp / "doc.typ"
-    paragraphs = "\n\n".join(body for _ in range(pages_of_text * 6))
+    paragraphs = "\n\n".join(body for _ in range(copies or pages_of_text * 6))
     source.write_text(f"""
 #set page(paper: "a5", margin: (top: 2.4cm, bottom: 2.2cm, x: 1.8cm),
   header: context {{ let n = counter(page).display(); {header} }},
@@ -280,3 +281,11 @@ def test_cyclic_page_tree_and_a_hundred_thousand_pages_are_refused() -> None:
         read_pdf_bytes(_handmade_pdf([catalog, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]))
     with pytest.raises(InputError, match="PDF declares 100,000 pages"):
         read_pdf_bytes(_handmade_pdf([catalog, b"<< /Type /Pages /Kids [] /Count 100000 >>"]))
+
+
+def test_a_line_in_larger_type_is_a_heading(tmp_path) -> None:
+    other = "Есіл өзені Ақмола облысында ағып, Астана қаласын екі жағалауға бөледі. "
+    body = f"#text(size: 16pt)[Ертіс алабының өзендері]\n\n{BODY * 3}\n\n#text(size: 16pt)[Есіл мен Нұра]\n\n{other * 3}"
+    tree = convert(tmp_path, typeset(tmp_path, body, footer="align(center)[#n]", copies=1))
+    heads = [" ".join(h.itertext()).strip() for h in tree.iter(f"{{{TEI_NS}}}head")]
+    assert heads[:2] == ["Ертіс алабының өзендері", "Есіл мен Нұра"]

@@ -151,6 +151,8 @@ class CleanDocument:
     facts: HeaderFacts
     stats: dict[str, int]
     steps: list[tuple[str, str]]       # (editorialDecl element, sentence) per cleaning step
+    # heading text → (div type, depth) known from the source's layout (a PDF's type sizes)
+    heading_sizes: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -13,7 +13,8 @@ from collections import Counter
 from ..clean import CleaningTools, clean_lines
 from ..clean.chars import normalize_characters
 from ..clean.lines import Line, LineKind
-from ..model import CleanDocument, HeaderFacts
+from ..model import Block, CleanDocument, HeaderFacts
+from ..structure.headings import heading_key
 from .layout import analyse_layout
 from .reader import PdfLine, PdfPage, PdfSource
 
@@ -23,19 +24,40 @@ MAX_INDENT_EM = 5.0          # … up to this; further in, the line is centred o
 NOTE_SIZE_RATIO = 0.9        # footnotes are set at most this large against the body text
 COLUMN_SHARE = 0.3           # lines whose left edges are this share of the page width apart are in two columns
 SIZE_CHANGE = 0.12           # lines whose sizes differ by this share are not one paragraph
+HEADING_TYPES = ("chapter", "section", "subsection")  # by type size, largest first
 _ROLE_KINDS: dict[str, LineKind] = {"head": "header", "foot": "footer", "pagenum": "folio"}
 
 
 def clean_pdf(source: PdfSource, tools: CleaningTools | None = None) -> CleanDocument:
     stats: Counter[str] = Counter()
-    lines = pdf_lines(source, stats)
+    sizes: dict[int, float] = {}
+    lines = pdf_lines(source, stats, sizes)
     text = "\n".join(line.raw for line in lines if line.kind == "text")
     tools = tools or CleaningTools.for_document(text)
     document = clean_lines(lines, HeaderFacts(), stats, tools)
+    document.heading_sizes = heading_sizes(document.blocks, lines, sizes)
     return document
 
 
-def pdf_lines(source: PdfSource, stats: Counter[str]) -> list[Line]:
+def heading_sizes(blocks: list[Block], lines: list[Line], sized: dict[int, float]) -> dict[str, tuple[str, int]]:
+    """Blocks made only of heading-size lines (the larger the type, the higher the heading):
+    named to the structure stage, which otherwise knows headings only by their wording."""
+    ranks = sorted(set(sized.values()), reverse=True)
+    found: dict[str, tuple[str, int]] = {}
+    for block in blocks:
+        numbers = range(block.first_line, (block.last_line or block.first_line) + 1)
+        sizes = [sized.get(n) for n in numbers if lines[n - 1].kind == "text"]
+        if not sizes or None in sizes:
+            continue
+        level = min(ranks.index(max(s for s in sizes if s is not None)) + 1, len(HEADING_TYPES))
+        key = heading_key(block.plain_text())
+        if key:
+            found.setdefault(key, (HEADING_TYPES[level - 1], level))
+    return found
+
+
+def pdf_lines(source: PdfSource, stats: Counter[str], heading_sizes: dict[int, float] | None = None) -> list[Line]:
+    """The cleaner's lines; `heading_sizes` gets the line number and size of each heading-size line."""
     metrics = analyse_layout(source.pages)
     lines: list[Line] = []
     previous: PdfLine | None = None
@@ -48,6 +70,8 @@ def pdf_lines(source: PdfSource, stats: Counter[str]) -> list[Line]:
             if previous is not None and _starts_paragraph(previous, line, lefts, metrics):
                 lines.append(Line(len(lines) + 1, "", "blank", placed=True))
             lines.append(Line(len(lines) + 1, normalize_characters(line.text, stats)))
+            if line.role == "heading" and heading_sizes is not None:
+                heading_sizes[len(lines)] = line.size
             previous = line
         lines += [_furniture_line(line, len(lines) + 1 + i, stats) for i, line in enumerate(bottom)]
         stats["pdf_pages"] += 1

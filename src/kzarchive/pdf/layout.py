@@ -109,7 +109,28 @@ def _recurring(edges: list[list[Placed]]) -> list[Placed]:
         for cluster in _height_clusters(members):
             if len({p.page.index for p in cluster}) >= MIN_RECURRENCE:
                 found.extend(cluster)
+    found = _outside_text_block(found, edges)
     return found + _standing_where_heads_stand(groups, found)
+
+
+def _outside_text_block(found: list[Placed], edges: list[list[Placed]]) -> list[Placed]:
+    """A head stands above the text block's first line, a foot below its last: the same lines
+    printed at the top of the text block on several pages are text. The text block's edges are
+    where most pages' highest and lowest other lines (page numbers aside) stand."""
+    taken = {id(p.line) for p in found}
+    tops, bottoms = [], []
+    for page_edges in edges:
+        page = page_edges[0].page if page_edges else None
+        if page is None:
+            continue
+        others = [line.y for line in page.lines if id(line) not in taken and page_number_of(line.text) is None]
+        if others:
+            tops.append(max(others))
+            bottoms.append(min(others))
+    if not tops:
+        return found
+    top, bottom = median(tops), median(bottoms)
+    return [p for p in found if (p.line.y > top + SAME_HEIGHT_PT if p.zone == "top" else p.line.y < bottom - SAME_HEIGHT_PT)]
 
 
 def _standing_where_heads_stand(groups: dict[tuple[str, str], list[Placed]], found: list[Placed]) -> list[Placed]:

@@ -232,7 +232,9 @@ def _append_division(parent: etree._Element, division: Division) -> None:
         for author in division.bylines:
             doc_author = _sub(byline, "docAuthor")
             _append_inlines(doc_author, author.inlines)
-    children = division.children or [Block("p", [Text("")], 0)]
+    children = division.children
+    if all(isinstance(child, Block) and child.kind == "milestone" for child in children):
+        children = children + [Block("p", [Text("")], 0)]  # a heading right before a page turn: the schema wants a block
     _append_children(div, children)
 
 
