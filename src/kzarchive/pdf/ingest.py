@@ -16,7 +16,7 @@ from ..clean.lines import Line, LineKind
 from ..model import Block, CleanDocument, HeaderFacts
 from ..structure.headings import heading_key
 from .layout import analyse_layout
-from .reader import PdfLine, PdfPage, PdfSource
+from .reader import PdfLine, PdfPage, PdfSource, page_ranges
 
 PARAGRAPH_GAP_PITCH = 1.4    # a gap this many line pitches wide between two lines parts paragraphs
 MIN_INDENT_EM = 0.3          # a first-line indent, in ems of the line's size …
@@ -36,7 +36,28 @@ def clean_pdf(source: PdfSource, tools: CleaningTools | None = None) -> CleanDoc
     tools = tools or CleaningTools.for_document(text)
     document = clean_lines(lines, HeaderFacts(), stats, tools)
     document.heading_sizes = heading_sizes(document.blocks, lines, sizes)
+    document.steps.append(("segmentation", reading_sentence(source, stats)))
     return document
+
+
+def reading_sentence(source: PdfSource, stats: Counter[str]) -> str:
+    """How the pages were read, for the editorial declaration."""
+    pages = source.pages
+    labelled = sum(1 for page in pages if not page.printed_number)
+    empty = [page.index for page in pages if not page.lines]
+    sentence = (f"Read page by page from the PDF's text layer with the position and size of each line: {len(pages)} pages, "
+                f"each a pb whose n is its printed page number ({len(pages) - labelled} pages) or else the PDF's page "
+                f"label ({labelled}), its facs the page's surface; running heads and feet found by where they stand on "
+                f"the page across pages ({stats['running_headers']} heads, {stats['running_footers']} feet), kept as fw; "
+                f"paragraphs begun at first-line indents, wide gaps and changes of type size; {len(sizes_of(pages))} "
+                "type sizes larger than the text's taken for headings.")
+    if empty:
+        sentence += f" Pages without text: {page_ranges(empty)}."
+    return sentence
+
+
+def sizes_of(pages: list[PdfPage]) -> set[float]:
+    return {line.size for page in pages for line in page.lines if line.role == "heading"}
 
 
 def heading_sizes(blocks: list[Block], lines: list[Line], sized: dict[int, float]) -> dict[str, tuple[str, int]]:

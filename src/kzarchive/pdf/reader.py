@@ -141,7 +141,7 @@ def _read(data: bytes, started: float) -> PdfSource:
     pages = [_read_page(reader, i, started) for i in range(count)]
     metadata = _metadata(reader, count, encrypted)
     _refuse_scans(pages)
-    return PdfSource(pages, metadata, f"PDF {metadata.version} text layer read by pypdf {pypdf.__version__}")
+    return PdfSource(pages, metadata, f"the PDF {metadata.version} text layer (pypdf {pypdf.__version__})")
 
 
 @contextmanager
