@@ -289,3 +289,18 @@ def test_a_line_in_larger_type_is_a_heading(tmp_path) -> None:
     tree = convert(tmp_path, typeset(tmp_path, body, footer="align(center)[#n]", copies=1))
     heads = [" ".join(h.itertext()).strip() for h in tree.iter(f"{{{TEI_NS}}}head")]
     assert heads[:2] == ["Ертіс алабының өзендері", "Есіл мен Нұра"]
+
+
+def test_roman_front_matter_takes_the_pdf_page_labels(tmp_path) -> None:
+    import fontpkg
+    import typst
+
+    source = tmp_path / "labels.typ"
+    source.write_text('#set page(paper: "a5", numbering: "i", footer: context align(center, counter(page).display()))\n'
+                      '#set text(font: "PT Serif", size: 11pt, lang: "kk")\n' + "\n\n".join([BODY] * 14) +
+                      '\n#pagebreak()\n#set page(numbering: "1")\n#counter(page).update(1)\n' + "\n\n".join([BODY] * 14),
+                      encoding="utf-8")
+    folders = sorted({str(f.path.parent) for f in fontpkg.family("pt-serif").files})
+    tree = convert(tmp_path, typst.compile(str(source), font_paths=folders, ignore_system_fonts=True))
+    numbers = [pb.get("n") for pb in tree.iter(f"{{{TEI_NS}}}pb")]
+    assert numbers[:2] == ["i", "ii"] and numbers[2:] == [str(i) for i in range(1, len(numbers) - 1)]

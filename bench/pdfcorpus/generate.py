@@ -69,6 +69,12 @@ def corpus() -> list[Spec]:
         Spec("kk_samples_a5", "kk", "a5", 1, "two-lang", "number", "bottom",
              sections=[("Орталық Азия және АҚШ", texts.sample_paragraphs(3)), texts.KK_HISTORY, texts.KK_LAW],
              head_odd="Халықаралық қатынастар", head_even="Международные отношения"),
+        Spec("kk_a4_stamp_numbers_top", "kk", "a4", 1, "alternate", "stamp", "top",
+             sections=[texts.KK_LAW, texts.KK_GEO, texts.KK_HISTORY, texts.RU_LAW, texts.RU_BIO],
+             head_odd="Құқық және табиғат", head_even="Оқу құралы", size=12.0,
+             stamp="Құжат электрондық түрде жасалған · ЭҚАБЖ · 2025-01-20"),
+        Spec("ru_a5_fraction_two_columns", "ru", "a5", 2, "fraction", "number", "bottom",
+             sections=[texts.RU_BIO, texts.RU_LAW], file_name="stepi-i-pravo.pdf", site="www.zan.kz", size=9.0),
     ]
 
 

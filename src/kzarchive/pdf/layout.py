@@ -179,10 +179,11 @@ def _find_page_numbers(pages: list[PdfPage], edges: list[list[Placed]]) -> None:
                      if votes[value - page.index] >= needed and value > 0]
         if not supported:
             continue
-        _, value, placed = max(supported, key=lambda s: s[0])
+        _, value, _ = max(supported, key=lambda s: s[0])
         page.printed_number = str(value)
-        if placed.line.role == "body":
-            placed.line.role = "pagenum"
+        for number, placed in options:  # printed twice ("1/2" in the head, "1" at the foot): both are furniture
+            if number == value and placed.line.role == "body":
+                placed.line.role = "pagenum"
 
 
 def body_lines(page: PdfPage) -> list[PdfLine]:
