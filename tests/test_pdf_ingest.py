@@ -304,3 +304,14 @@ def test_roman_front_matter_takes_the_pdf_page_labels(tmp_path) -> None:
     tree = convert(tmp_path, typst.compile(str(source), font_paths=folders, ignore_system_fonts=True))
     numbers = [pb.get("n") for pb in tree.iter(f"{{{TEI_NS}}}pb")]
     assert numbers[:2] == ["i", "ii"] and numbers[2:] == [str(i) for i in range(1, len(numbers) - 1)]
+
+
+def test_converting_a_pdf_again_gives_the_same_bytes(tmp_path) -> None:
+    pdf = typeset(tmp_path, BODY, header=ALTERNATING, footer="align(center)[#n]", pages_of_text=2)
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(pdf)
+    outputs = []
+    for run in ("one", "two"):
+        result = convert_source(source, ConvertOptions(tmp_path / run, formats=("tei",), date="2026-01-01"), {})
+        outputs.append(result.outputs["tei"].read_bytes())
+    assert outputs[0] == outputs[1]
