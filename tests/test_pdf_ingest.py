@@ -315,3 +315,10 @@ def test_converting_a_pdf_again_gives_the_same_bytes(tmp_path) -> None:
         result = convert_source(source, ConvertOptions(tmp_path / run, formats=("tei",), date="2026-01-01"), {})
         outputs.append(result.outputs["tei"].read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_a_read_that_takes_too_long_is_stopped(tmp_path, monkeypatch) -> None:
+    pdf = typeset(tmp_path, BODY, pages_of_text=1)
+    monkeypatch.setattr(pdf_reader, "MAX_READ_SECONDS", 1e-6)
+    with pytest.raises(InputError, match="PDF took over"):
+        read_pdf_bytes(pdf)

@@ -13,6 +13,8 @@ import io
 import logging
 import math
 import re
+import signal
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -113,7 +115,7 @@ def read_pdf_bytes(data: bytes) -> PdfSource:
 
     started = time.monotonic()
     try:
-        with _quiet_pypdf():
+        with _quiet_pypdf(), _time_limit(MAX_READ_SECONDS):
             return _read(data, started)
     except InputError:
         raise
@@ -142,6 +144,31 @@ def _read(data: bytes, started: float) -> PdfSource:
     metadata = _metadata(reader, count, encrypted)
     _refuse_scans(pages)
     return PdfSource(pages, metadata, f"the PDF {metadata.version} text layer (pypdf {pypdf.__version__})")
+
+
+class _OutOfTime(InputError):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """An alarm that ends a read stuck inside one page (a content stream of millions of operators).
+    Signals reach only the main thread, where the CLI and every batch worker convert; elsewhere
+    the check between pages is the limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _OutOfTime(f"PDF took over {seconds:.0f} s to read (a hostile or broken file?)")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
