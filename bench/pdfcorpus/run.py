@@ -1,7 +1,9 @@
 """Build the PDF corpus, convert every PDF through the whole pipeline (TEI only) and score it;
 then time reading + cleaning alone on one core.
 
-    .venv/bin/python -m bench.pdfcorpus.run [--show]
+    .venv/bin/python -m bench.pdfcorpus.run [--show] [--no-syllables]
+
+--no-syllables turns the cleaner's syllable repair off, to tell the reader's errors from its.
 """
 
 from __future__ import annotations
@@ -68,4 +70,8 @@ def _report(scores: list[Score], timings: list[tuple[int, float]], show: bool) -
 
 
 if __name__ == "__main__":
+    if "--no-syllables" in sys.argv:
+        import kzarchive.clean
+
+        kzarchive.clean.repair_syllable_splits = lambda *args, **kwargs: None
     main(show="--show" in sys.argv)
