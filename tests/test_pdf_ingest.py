@@ -25,7 +25,7 @@ REPEATED = "Бұл сөйлем бірнеше бетте қайталанады
 
 
 def typeset(tmp: Path, body: str, *, header: str = "none", footer: str = "none", pages_of_text: int = 4,
-            copies: int | None = None) -> bytes:
+            copies: int | None = None, columns: int = 1) -> bytes:
     """A5 pages of justified Kazakh text; header/footer are typst expressions (`n` is the page number)."""
     import fontpkg
     import typst
@@ -33,7 +33,7 @@ def typeset(tmp: Path, body: str, *, header: str = "none", footer: str = "none",
     source = tmp / "doc.typ"
     paragraphs = "\n\n".join(body for _ in range(copies or pages_of_text * 6))
     source.write_text(f"""
-#set page(paper: "a5", margin: (top: 2.4cm, bottom: 2.2cm, x: 1.8cm),
+#set page(paper: "a5", margin: (top: 2.4cm, bottom: 2.2cm, x: 1.8cm), columns: {columns},
   header: context {{ let n = counter(page).display(); {header} }},
   footer: context {{ let n = counter(page).display(); {footer} }})
 #set text(font: "PT Serif", size: 11pt, lang: "kk")
@@ -322,3 +322,14 @@ def test_a_read_that_takes_too_long_is_stopped(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(pdf_reader, "MAX_READ_SECONDS", 1e-6)
     with pytest.raises(InputError, match="PDF took over"):
         read_pdf_bytes(pdf)
+
+
+def test_two_columns_read_column_by_column_with_footnotes_after_the_text(tmp_path) -> None:
+    long = ("Тобыл өзені Қостанай облысының жазық жерлерімен солтүстікке қарай ағып, Ресей аумағында Ертіске "
+            "құяды, оның бойында Лисаковск пен Рудный қалалары тұр. ")
+    body = f"{long * 5}#footnote[Қазақстанның су ресурстары, 2019 ж.]{long * 5}"
+    tree = convert(tmp_path, typeset(tmp_path, body, footer="align(center)[#n]", copies=1, columns=2))
+    paragraphs = [" ".join(reading_text(p).split()) for p in tree.iter(f"{{{TEI_NS}}}p")]
+    text = " ".join(paragraphs)
+    assert text.count("Лисаковск пен Рудный қалалары тұр.") == 10  # nothing lost, nothing doubled
+    assert "1 Қазақстанның су ресурстары, 2019 ж." in paragraphs  # the note stands apart, whole

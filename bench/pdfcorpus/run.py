@@ -52,16 +52,18 @@ def _time_read_clean(pdf: bytes) -> tuple[int, float]:
 
 
 def _report(scores: list[Score], timings: list[tuple[int, float]], show: bool) -> None:
-    print("| PDF | pages | words | word accuracy | leaked | lost | pb @n right |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| PDF | pages | words | word accuracy | leaked | lost | pb @n right | paragraphs whole |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for s in scores:
-        print(f"| {s.name} | {s.pages} | {s.words} | {s.accuracy:.2%} | {s.leaked} | {s.lost} | {s.pages_right}/{s.pages} |")
+        print(f"| {s.name} | {s.pages} | {s.words} | {s.accuracy:.2%} | {s.leaked} | {s.lost} | {s.pages_right}/{s.pages} "
+              f"| {s.paragraphs_right}/{s.paragraphs} |")
     words = sum(s.words for s in scores)
     errors = sum(s.errors for s in scores)
     pages = sum(p for p, _ in timings)
     seconds = sum(t for _, t in timings)
     print(f"| all | {pages} | {words} | {1 - errors / words:.2%} | {sum(s.leaked for s in scores)} | "
-          f"{sum(s.lost for s in scores)} | {sum(s.pages_right for s in scores)}/{sum(s.pages for s in scores)} |")
+          f"{sum(s.lost for s in scores)} | {sum(s.pages_right for s in scores)}/{sum(s.pages for s in scores)} "
+          f"| {sum(s.paragraphs_right for s in scores)}/{sum(s.paragraphs for s in scores)} |")
     print(f"\nreading + cleaning: {pages} pages in {seconds:.2f} CPU s = {pages / seconds:.0f} pages/s (one core)")
     if show:
         for s in scores:

@@ -6,7 +6,9 @@
   the page's bottom, which the truth does not know;
 - leaked: inserted words that are page numbers or words of the heads, feet and stamps;
 - lost: <fw> whose text is not furniture (a body line taken for a head);
-- pages: the <pb> @n in order against the page numbers every page must get.
+- pages: the <pb> @n in order against the page numbers every page must get;
+- paragraphs: truth paragraphs (headings and contents entries included) found as one TEI block,
+  letter for letter (a paragraph cut by a footnote at a page's foot counts as missed).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Score:
     lost: int
     pages: int
     pages_right: int
+    paragraphs: int = 0
+    paragraphs_right: int = 0
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -60,8 +64,11 @@ def score_tei(name: str, tree: etree._ElementTree, truth: Truth) -> Score:
     page_ns = [pb.get("n", "") for pb in root.iter(f"{{{TEI_NS}}}pb")]
     right = sum(1 for a, b in zip(page_ns, truth.page_numbers) if a == b) if len(page_ns) == len(truth.page_numbers) else 0
     examples += [f"lost as fw: {fw}" for fw in lost]
+    blocks = {" ".join(words(reading_text(el))) for tag in ("p", "head", "item")
+              for el in text.iter(f"{{{TEI_NS}}}{tag}")}
+    found = sum(1 for p in truth.paragraphs if " ".join(words(p)) in blocks)
     return Score(name, len(expected) + sum(len(words(n)) for n in truth.notes), errors + note_errors,
-                 leaked, len(lost), len(truth.page_numbers), right, examples[:40])
+                 leaked, len(lost), len(truth.page_numbers), right, len(truth.paragraphs), found, examples[:40])
 
 
 def _is_furniture(text: str, furniture_words: set[str]) -> bool:

@@ -8,6 +8,7 @@ column turn without indent) the cleaner decides from the text, as for a .txt sou
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..clean import CleaningTools, clean_lines
@@ -24,6 +25,7 @@ MAX_INDENT_EM = 5.0          # … up to this; further in, the line is centred o
 NOTE_SIZE_RATIO = 0.9        # footnotes are set at most this large against the body text
 COLUMN_SHARE = 0.3           # lines whose left edges are this share of the page width apart are in two columns
 SIZE_CHANGE = 0.12           # lines whose sizes differ by this share are not one paragraph
+_DOT_LEADER = re.compile(r"(?:\.\s?){5,}\s*\S{1,8}$")  # "Кіріспе ........ 3"
 HEADING_TYPES = ("chapter", "section", "subsection")  # by type size, largest first
 _ROLE_KINDS: dict[str, LineKind] = {"head": "header", "foot": "footer", "pagenum": "folio"}
 
@@ -134,13 +136,17 @@ def _furniture_line(line: PdfLine, number: int, stats: Counter[str]) -> Line:
 
 
 def _column_lefts(body: list[PdfLine]) -> list[float]:
-    """Left edges shared by many lines: the text block's, or each column's."""
-    counts: Counter[int] = Counter(round(line.x) for line in body)
+    """Left edges shared by many lines: the text block's, or each column's. Only a line with the
+    next one below it at the same left counts, so that the indent of many short paragraphs' first
+    lines is not taken for a column."""
+    counts: Counter[int] = Counter(round(a.x) for a, b in zip(body, body[1:]) if abs(a.x - b.x) < 1 and b.y < a.y)
     needed = max(2, 0.15 * len(body))
     return sorted(x for x, n in counts.items() if n >= needed) or sorted(counts)[:1]
 
 
 def _starts_paragraph(before: PdfLine, line: PdfLine, lefts: list[float], metrics: dict[str, float]) -> bool:
+    if _DOT_LEADER.search(before.text) or _DOT_LEADER.search(line.text):
+        return True  # a contents entry is a line of its own
     if before.role != line.role or abs(before.size - line.size) > SIZE_CHANGE * max(before.size, line.size):
         return True
     indent = _indent(line, lefts)

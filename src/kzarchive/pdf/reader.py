@@ -20,8 +20,12 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is read, not when the package loads
+    from pypdf import PageObject, PdfReader
 
 MAX_PDF_PAGES = 5000            # a long dissertation has ~400; ten times that is still a book
 MAX_READ_SECONDS = 120.0        # per document; a text PDF reads at well over 30 pages a second
@@ -189,7 +193,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
-def _open_encrypted(reader) -> bool:  # type: ignore[no-untyped-def]
+def _open_encrypted(reader: PdfReader) -> bool:
     """An owner-password-only PDF opens with the empty user password; any other is refused."""
     from pypdf import PasswordType
 
@@ -200,7 +204,7 @@ def _open_encrypted(reader) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
-def _declared_page_count(reader) -> int:  # type: ignore[no-untyped-def]
+def _declared_page_count(reader: PdfReader) -> int:
     """The page tree's own /Count, checked before the tree is walked (100 000 pages refused at once)."""
     root = reader.trailer["/Root"].get_object()
     pages = root["/Pages"].get_object()
@@ -215,7 +219,7 @@ def _declared_page_count(reader) -> int:  # type: ignore[no-untyped-def]
     return count
 
 
-def _read_page(reader, index: int, started: float) -> PdfPage:  # type: ignore[no-untyped-def]
+def _read_page(reader: PdfReader, index: int, started: float) -> PdfPage:
     if time.monotonic() - started > MAX_READ_SECONDS:
         raise InputError(f"PDF took over {MAX_READ_SECONDS:.0f} s to read (stopped at page {index + 1})")
     page = reader.pages[index]
@@ -313,14 +317,14 @@ def _raised(small: TextRun, normal: TextRun) -> bool:
     return small.size < 0.85 * normal.size and small.y > normal.y + 0.1 * normal.size
 
 
-def _page_label(reader, index: int) -> str:  # type: ignore[no-untyped-def]
+def _page_label(reader: PdfReader, index: int) -> str:
     try:
         return str(reader.page_labels[index])
     except (IndexError, KeyError, ValueError, TypeError):
         return str(index + 1)
 
 
-def _has_images(page) -> bool:  # type: ignore[no-untyped-def]
+def _has_images(page: PageObject) -> bool:
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else {}
     xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
@@ -351,7 +355,7 @@ def page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
 
 
-def _metadata(reader, count: int, encrypted: bool) -> PdfMetadata:  # type: ignore[no-untyped-def]
+def _metadata(reader: PdfReader, count: int, encrypted: bool) -> PdfMetadata:
     info = reader.metadata or {}
 
     def field_text(key: str) -> str:
