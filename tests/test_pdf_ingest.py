@@ -333,3 +333,25 @@ def test_two_columns_read_column_by_column_with_footnotes_after_the_text(tmp_pat
     text = " ".join(paragraphs)
     assert text.count("Лисаковск пен Рудный қалалары тұр.") == 10  # nothing lost, nothing doubled
     assert "1 Қазақстанның су ресурстары, 2019 ж." in paragraphs  # the note stands apart, whole
+
+
+def test_a_word_broken_across_a_page_turn_is_whole_with_the_pb_inside(tmp_path) -> None:
+    body = ("#set par(first-line-indent: 0pt)\n" + BODY * 2 +
+            "Мемлекет азаматтарды кез келген зорлық-#pagebreak(weak: false)зомбылыққа қарсы қорғайды.")
+    tree = convert(tmp_path, typeset(tmp_path, body, footer="align(center)[#n]", copies=1))
+    assert "кез келген зорлық-зомбылыққа қарсы" in body_text(tree)
+    pb = tree.find(".//t:pb[@n='2']", NS)
+    assert pb is not None and pb.get("break") == "no"
+
+
+def test_the_pdf_title_names_the_document_unless_it_is_a_file_name(tmp_path) -> None:
+    from kzarchive.pdf.ingest import plausible_title
+
+    assert plausible_title("Microsoft Word - диссертация.docx") == ""
+    assert plausible_title("report_final.pdf") == ""
+    assert plausible_title("Қазақстанның су ресурстары") == "Қазақстанның су ресурстары"
+    pdf = typeset(tmp_path, '#set document(title: "Ертіс алабы", author: "Ә. Сейітов")\n' + BODY, copies=2)
+    tree = convert(tmp_path, pdf)
+    assert tree.findtext(".//t:titleStmt/t:title", namespaces=NS) == "Ертіс алабы"
+    notes = {n.get("subtype"): n.text for n in tree.findall(".//t:sourceDesc/t:bibl/t:note[@type='pdf']", NS)}
+    assert notes["author"] == "Ә. Сейітов"

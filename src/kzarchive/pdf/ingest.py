@@ -26,6 +26,8 @@ NOTE_SIZE_RATIO = 0.9        # footnotes are set at most this large against the 
 COLUMN_SHARE = 0.3           # lines whose left edges are this share of the page width apart are in two columns
 SIZE_CHANGE = 0.12           # lines whose sizes differ by this share are not one paragraph
 _DOT_LEADER = re.compile(r"(?:\.\s?){5,}\s*\S{1,8}$")  # "Кіріспе ........ 3"
+_NOT_A_TITLE = re.compile(r"^(?:microsoft\s+\w+\s*-|untitled|безымянный|документ\d*$|слайд\s*\d)|\.(?:docx?|pdf|tex|odt|rtf|indd|pages)\s*$",
+                          re.IGNORECASE)
 HEADING_TYPES = ("chapter", "section", "subsection")  # by type size, largest first
 _ROLE_KINDS: dict[str, LineKind] = {"head": "header", "foot": "footer", "pagenum": "folio"}
 
@@ -36,10 +38,18 @@ def clean_pdf(source: PdfSource, tools: CleaningTools | None = None) -> CleanDoc
     lines = pdf_lines(source, stats, sizes)
     text = "\n".join(line.raw for line in lines if line.kind == "text")
     tools = tools or CleaningTools.for_document(text)
-    document = clean_lines(lines, HeaderFacts(), stats, tools)
+    document = clean_lines(lines, HeaderFacts(title=plausible_title(source.metadata.title)), stats, tools)
     document.heading_sizes = heading_sizes(document.blocks, lines, sizes)
     document.steps.append(("segmentation", reading_sentence(source, stats)))
     return document
+
+
+def plausible_title(title: str) -> str:
+    """The PDF's own title, unless it is a file name or a word processor's placeholder
+    ("Microsoft Word - диссертация.docx", "Untitled", "Слайд 1")."""
+    if not title or _NOT_A_TITLE.search(title) or not any(ch.isalpha() for ch in title):
+        return ""
+    return title
 
 
 def reading_sentence(source: PdfSource, stats: Counter[str]) -> str:
