@@ -355,3 +355,18 @@ def test_the_pdf_title_names_the_document_unless_it_is_a_file_name(tmp_path) -> 
     assert tree.findtext(".//t:titleStmt/t:title", namespaces=NS) == "Ертіс алабы"
     notes = {n.get("subtype"): n.text for n in tree.findall(".//t:sourceDesc/t:bibl/t:note[@type='pdf']", NS)}
     assert notes["author"] == "Ә. Сейітов"
+
+
+def test_an_unnumbered_title_page_does_not_take_a_label_another_page_prints(tmp_path) -> None:
+    import fontpkg
+    import typst
+
+    source = tmp_path / "title.typ"
+    source.write_text('#set page(paper: "a5", numbering: "1", footer: context if here().page() > 1 '
+                      '{ align(center, str(here().page() - 1)) })\n#set text(font: "PT Serif", size: 11pt)\n'
+                      '#align(center)[Ертіс алабы]\n#pagebreak()\n' + "\n\n".join([BODY] * 20), encoding="utf-8")
+    folders = sorted({str(f.path.parent) for f in fontpkg.family("pt-serif").files})
+    tree = convert(tmp_path, typst.compile(str(source), font_paths=folders, ignore_system_fonts=True))
+    pbs = list(tree.iter(f"{{{TEI_NS}}}pb"))
+    assert pbs[0].get("n") is None and pbs[0].get("facs") == "#page-1"
+    assert [pb.get("n") for pb in pbs[1:]] == [str(i) for i in range(1, len(pbs))]

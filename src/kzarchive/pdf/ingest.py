@@ -55,11 +55,12 @@ def plausible_title(title: str) -> str:
 def reading_sentence(source: PdfSource, stats: Counter[str]) -> str:
     """How the pages were read, for the editorial declaration."""
     pages = source.pages
-    labelled = sum(1 for page in pages if not page.printed_number)
+    printed = sum(1 for page in pages if page.printed_number)
+    labelled = sum(1 for page in pages if not page.printed_number and page.n)
     empty = [page.index for page in pages if not page.lines]
     sentence = (f"Read page by page from the PDF's text layer with the position and size of each line: {len(pages)} pages, "
-                f"each a pb whose n is its printed page number ({len(pages) - labelled} pages) or else the PDF's page "
-                f"label ({labelled}), its facs the page's surface; running heads and feet found by where they stand on "
+                f"each a pb whose n is its printed page number ({printed} pages) or else the PDF's page label "
+                f"({labelled}; none where that label is another page's printed number), its facs the page's surface; running heads and feet found by where they stand on "
                 f"the page across pages ({stats['running_headers']} heads, {stats['running_footers']} feet), kept as fw; "
                 f"paragraphs begun at first-line indents, wide gaps and changes of type size; {len(sizes_of(pages))} "
                 "type sizes larger than the text's taken for headings.")

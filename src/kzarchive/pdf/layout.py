@@ -45,6 +45,9 @@ def analyse_layout(pages: list[PdfPage]) -> dict[str, float]:
     for placed in _recurring(edges):
         placed.line.role = "head" if placed.zone == "top" else "foot"
     _find_page_numbers(pages, edges)
+    printed = {page.printed_number for page in pages if page.printed_number}
+    for page in pages:
+        page.label_misleads = not page.printed_number and page.label in printed
     for page in pages:
         for line in page.lines:
             if line.role == "body" and line.size >= HEADING_SIZE_RATIO * body_size:

@@ -74,11 +74,13 @@ class PdfPage:
     lines: list[PdfLine] = field(default_factory=list)
     has_images: bool = False
     printed_number: str = ""  # found by layout
+    label_misleads: bool = False  # the label is another page's printed number (set by layout)
 
     @property
     def n(self) -> str:
-        """What the page calls itself: the printed number, else the PDF's page label."""
-        return self.printed_number or self.label
+        """What the page calls itself: the printed number, else the PDF's page label ("" when that
+        label is another page's printed number, as on an unnumbered title page labelled "1")."""
+        return self.printed_number or ("" if self.label_misleads else self.label)
 
     @property
     def facs_id(self) -> str:

@@ -23,7 +23,7 @@ def _facsimile(source: PdfSource) -> etree._Element:
     for page in source.pages:
         surface = etree.SubElement(facsimile, tei("surface"))
         surface.set(XML_ID, page.facs_id)
-        surface.set("n", page.n)
+        surface.set("n", page.label)  # the PDF's own name for the page; pb/@n has the printed one
         surface.set("ulx", "0")
         surface.set("uly", "0")
         surface.set("lrx", _points(page.width))
