@@ -168,7 +168,7 @@ def _encrypted(pdf: bytes, user: str, owner: str) -> bytes:
 
 def test_truncated_pdf_is_one_clear_error(tmp_path) -> None:
     pdf = typeset(tmp_path, BODY, pages_of_text=1)
-    with pytest.raises(InputError, match="damaged or truncated PDF|no text layer"):
+    with pytest.raises(InputError, match="damaged or truncated PDF"):
         read_pdf_bytes(pdf[: len(pdf) // 3])
 
 

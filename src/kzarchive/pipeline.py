@@ -30,8 +30,8 @@ from .clean import clean_text
 from .errors import KzError
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
-from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
+from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .read import decode_bytes, read_source_bytes
 from .structure import structure_document
 from .tei import TEI_NS
