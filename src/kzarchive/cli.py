@@ -74,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     convert = commands.add_parser(
-        "convert", help="convert raw extracted texts to TEI and reader editions", epilog=EPILOG,
-        description="Convert each source (a .txt file, or every .txt in a folder) into NAME.tei.xml and the "
+        "convert", help="convert extracted texts and text PDFs to TEI and reader editions", epilog=EPILOG,
+        description="Convert each source (a .txt or .pdf file, or every .txt and .pdf in a folder) into NAME.tei.xml and the "
                     "chosen editions. A failing document is reported and the others still convert. "
                     "Metadata comes from catalog.csv beside the sources when present.")
     convert.add_argument("paths", nargs="*", type=Path, default=[Path("input")], metavar="PATH",

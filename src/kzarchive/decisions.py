@@ -22,9 +22,14 @@ STEP_NOTES = "step-notes"
 STEP_HEADINGS = "step-headings"
 STEP_UNICODE = "step-unicode"
 STEP_READING = "step-reading"
+STEP_LETTERSPACING = "step-letterspacing"
+STEP_GLUED_FOLIOS = "step-glued-folios"
+STEP_PRIVATE_USE = "step-private-use"
+STEP_PDF_LAYOUT = "step-pdf-layout"
 
 # Choice.reason → the step that makes such choices
-STEP_OF_CHOICE = {"syllables": STEP_SYLLABLES, "lookalike": STEP_LOOKALIKES, "script": STEP_LOOKALIKES,
+STEP_OF_CHOICE = {"syllables": STEP_SYLLABLES, "letterspacing": STEP_LETTERSPACING,
+                  "lookalike": STEP_LOOKALIKES, "script": STEP_LOOKALIKES,
                   "encoding": STEP_LEGACY, "notecall": STEP_NOTES}
 
 # ---- certainty ---------------------------------------------------------------------------------
@@ -37,6 +42,7 @@ REVIEWED_CERT = 1.0  # a decision an archivist accepted, reverted or typed
 # samples (not measured): it orders them among the scored decisions on the review page.
 RULE_CONFIDENCE = {
     "syllables": 0.8,       # used only if the segmenter gave no margin
+    "letterspacing": 0.9,   # a letter-spaced line whose rejoined words are all known
     "lookalike": 0.95,      # a Latin look-alike inside a Cyrillic word
     "script": 0.95,
     "encoding": 0.85,       # a legacy-font letter or mojibake, checked against the lexicon
@@ -96,6 +102,7 @@ class Kind(NamedTuple):
 
 KINDS = {k.key: k for k in (
     Kind("syllables", "syllable join", True, True),
+    Kind("letterspacing", "letter-spaced line rejoined", True, True),
     Kind("hyphen-removed", "line-end hyphen removed", True, False),
     Kind("hyphen-kept", "line-end hyphen kept", True, False),
     Kind("line-joined", "line joined inside a word", True, False),

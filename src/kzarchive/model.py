@@ -33,6 +33,7 @@ class PageBreak:
     n: str | None = None
     inside_word: bool = False
     xml_id: str = ""
+    facs: str = ""  # the page's <surface> in <facsimile> (PDF sources)
 
 
 @dataclass
@@ -152,6 +153,8 @@ class CleanDocument:
     facts: HeaderFacts
     stats: dict[str, int]
     steps: list[tuple[str, str, str]]  # (editorialDecl element, step id, sentence) per cleaning step
+    # heading text → (div type, depth) known from the source's layout (a PDF's type sizes)
+    heading_sizes: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass

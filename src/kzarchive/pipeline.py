@@ -28,6 +28,7 @@ from .lexicon.hunspell import dictionary_identity
 from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
+from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .read import decode_bytes, read_source_bytes
 from .review.page import write_review_page
 from .sources import (
@@ -41,6 +42,7 @@ from .sources import (
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
+from .tei.facsimile import describe_pdf
 from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
@@ -192,16 +194,19 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     data = stages.run("read", lambda: read_source_bytes(source))
     result.sha256, result.source_size = sha256_of(data), len(data)
     result.key = document_key(result.sha256, source.name, result.stem, entry, options)
-    decoded = stages.run("read", lambda: decode_bytes(data))
+    decoded = stages.run("read", lambda: read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data))
     result.encoding, result.chars = decoded.encoding, len(decoded.text)
     del data
     info = SourceInfo(source, result.sha256, result.source_size, decoded.encoding, entry, options.date,
                       decoded.removed_controls, name=display_name(source.name))
-    cleaned = stages.run("clean", lambda: clean_text(decoded.text))
+    cleaned = stages.run("clean", lambda: clean_pdf(decoded) if isinstance(decoded, PdfSource)
+                         else clean_text(decoded.text))
     result.stats = dict(cleaned.stats)
     document = stages.run("structure", lambda: structure_document(cleaned, main_language=entry.language or "kk"))
     result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
     tree = stages.run("encode", lambda: encode_tei(document, info))
+    if isinstance(decoded, PdfSource):
+        stages.run("encode", lambda: describe_pdf(tree, decoded))
     del cleaned, document
     tei_bytes = stages.run("encode", lambda: serialise_tei(tree))
     _describe(result, tree)

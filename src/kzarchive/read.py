@@ -15,7 +15,7 @@ from .fsutil import open_regular
 # Magic numbers of common binary formats that get renamed to .txt by mistake.
 _BINARY_SIGNATURES = {
     b"\x89PNG": "PNG image",
-    b"%PDF": "PDF file (extract its text first)",
+    b"%PDF": "PDF file (name it .pdf to have it read as a PDF)",
     b"PK\x03\x04": "ZIP/Office archive",
     b"\xff\xd8\xff": "JPEG image",
     b"GIF8": "GIF image",

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCE_SUFFIXES = (".txt",)
+SOURCE_SUFFIXES = (".txt", ".pdf")
 MAX_STEM_BYTES = 150  # leaves room under NAME_MAX (255) for ".tei.xml", a hash suffix and temp names
 _UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),

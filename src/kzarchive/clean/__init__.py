@@ -9,17 +9,30 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..decisions import STEP_FORME, STEP_HYPHENATION, STEP_LEGACY, STEP_LOOKALIKES, STEP_SYLLABLES, STEP_UNICODE
+from ..decisions import (
+    STEP_FORME,
+    STEP_GLUED_FOLIOS,
+    STEP_HYPHENATION,
+    STEP_LEGACY,
+    STEP_LETTERSPACING,
+    STEP_LOOKALIKES,
+    STEP_PRIVATE_USE,
+    STEP_SYLLABLES,
+    STEP_UNICODE,
+)
 from ..lexicon.segment import SyllableRepairer
 from ..lexicon.wordlist import Lexicon
-from ..model import CleanDocument
+from ..model import Block, CleanDocument, HeaderFacts
 from .chars import normalize_characters
 from .forme import mark_page_furniture
 from .hyphenation import HyphenResolver
 from .legacy import repair_legacy_encoding
-from .lines import split_lines
+from .letterspacing import rejoin_letter_spacing
+from .lines import Line, split_lines
 from .lookalikes import fix_mixed_script
+from .pageturns import split_glued_page_numbers
 from .paragraphs import build_blocks
+from .privateuse import private_use_report
 from .syllables import repair_syllable_splits
 from .webpage import drop_site_footer, extract_scrape_header
 
@@ -50,13 +63,21 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     facts = extract_scrape_header(lines, stats)
     drop_site_footer(lines, facts, stats)
     mark_page_furniture(lines, stats)
+    lines = split_glued_page_numbers(lines, stats)
+    return clean_lines(lines, facts, stats, tools)
+
+
+def clean_lines(lines: list[Line], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
+    """Classified lines → blocks. The .txt path classifies page furniture from the text; the PDF
+    path (pdf/) from where each line stands on its page."""
 
     decide = tools.hyphens.decide
     blocks = build_blocks(lines, decide, stats)
     repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
+    rejoin_letter_spacing(blocks, tools.known_word, stats)
     repair_syllable_splits(blocks, tools.syllables, stats, decide)
-    steps = editorial_steps(stats, tools)
+    steps = editorial_steps(stats, tools) + occasional_steps(blocks, stats)
     return CleanDocument(blocks=blocks, facts=facts, stats=dict(stats), steps=steps)
 
 
@@ -82,6 +103,24 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
         ("correction", STEP_SYLLABLES, f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
          f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. {tools.syllables.method_description}"),
     ]
+
+
+def occasional_steps(blocks: list[Block], stats: Counter[str]) -> list[tuple[str, str, str]]:
+    """Sentences for artefacts most documents do not have, given only when found (so that the
+    header of a document without them is unchanged)."""
+    steps = []
+    if stats["letterspaced_runs"]:
+        steps.append(("correction", STEP_LETTERSPACING,
+                      f"{stats['letterspaced_runs']} letter-spaced lines ({stats['letterspaced_pieces']} "
+                      "pieces) rejoined into known words; the source form is kept in orig."))
+    if stats["glued_page_numbers"]:
+        steps.append(("segmentation", STEP_GLUED_FOLIOS,
+                      f"{stats['glued_page_numbers']} page numbers glued onto a word broken at a page "
+                      "turn (\"зорлық-5\") split off as pb/fw."))
+    report = private_use_report(blocks, stats)
+    if report:
+        steps.append(("interpretation", STEP_PRIVATE_USE, report))
+    return steps
 
 
 def reading_paragraphs(text: str) -> list[str]:

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-LineKind = Literal["text", "blank", "pagenum", "header", "footer", "separator", "formfeed", "pageturn", "debris"]
+# pdfpage, folio: a PDF page's start and its printed page number, placed by the PDF reader (pdf/).
+LineKind = Literal["text", "blank", "pagenum", "header", "footer", "separator", "formfeed", "pageturn", "debris",
+                   "pdfpage", "folio"]
 
 # "14", "- 14 -", "— 14 —", "14 бет", "бет 14", "PAGE 3" (a Word field left in scraped text).
 _PAGE_NUMBER = re.compile(
@@ -25,6 +27,8 @@ class Line:
     raw: str                # the line as read (after character hygiene)
     kind: LineKind = "text"
     page: str = ""          # page number, for pagenum lines and heads carrying one
+    facs: str = ""          # for pdfpage lines: the id of the page's <surface>
+    placed: bool = False    # its page is known from a PDF: no page turn is guessed around it
 
     @property
     def text(self) -> str:

@@ -15,7 +15,7 @@ from .pieces import atomise, find_pieces, replace_spans
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 # Only blocks with both scripts, or with a URL, can hold a mixed-script token: skip the rest fast.
-_NEEDS_LOOK = re.compile(r"(?=.*[A-Za-z])(?=.*[\u0400-\u04ff])", re.DOTALL)
+_NEEDS_LOOK = re.compile(r"(?=.*[A-Za-zəƏ])(?=.*[\u0400-\u04ff])", re.DOTALL)
 
 
 def fix_mixed_script(blocks: list[Block], stats: Counter[str]) -> None:
@@ -49,15 +49,19 @@ def _to_latin(text: str) -> str:
 _ROMAN_WITH_CYRILLIC_I = re.compile(r"[IVXLCDMІ]*І[IVXLCDMІ]*")
 
 
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or ch in "əƏ"
+
+
 def _fix_word(word: str) -> str:
     if _ROMAN_WITH_CYRILLIC_I.fullmatch(word) and any(ch in "IVXLCDM" for ch in word):
         return word.replace("І", "I")  # a Roman numeral typed with Cyrillic І: "XVІІІ" → "XVIII"
     cyrillic = sum(1 for ch in word if is_cyrillic_letter(ch))
-    latin = sum(1 for ch in word if ch.isascii() and ch.isalpha())
+    latin = sum(1 for ch in word if _is_latin(ch))
     if not cyrillic or not latin:
         return word
-    if cyrillic >= latin:
-        if all(ch in LATIN_TO_CYRILLIC for ch in word if ch.isascii() and ch.isalpha()):
+    if cyrillic >= latin or any(ch in "əƏ" for ch in word):  # ə never belongs to a Latin word here
+        if all(ch in LATIN_TO_CYRILLIC for ch in word if _is_latin(ch)):
             return "".join(LATIN_TO_CYRILLIC.get(ch, ch) for ch in word)
         return word
     if all(ch in CYRILLIC_TO_LATIN for ch in word if is_cyrillic_letter(ch)):

@@ -112,7 +112,7 @@ class _BlockBuilder:
     def _silent_page_turn(self, gap: list[Line], index: int) -> bool:
         """A blank line inside a sentence, where blank lines otherwise separate paragraphs, is
         where a page (or column) without a printed number turned: kept as an unnumbered <pb/>."""
-        return bool(gap) and all(g.kind == "blank" for g in gap) and self._blanks_meaningful(index)
+        return bool(gap) and all(g.kind == "blank" and not g.placed for g in gap) and self._blanks_meaningful(index)
 
     def _breaks(self, block: list[Line], b: Line, gap: list[Line], index: int) -> bool:
         """Does line b start a new block after the lines of the current one?"""
@@ -254,6 +254,12 @@ def furniture_inlines(furniture: list[Line]) -> list[Inline]:
             inlines.append(PageBreak(None))
         elif line.kind == "separator":
             inlines.append(FormeWork("separator", line.text))
+        elif line.kind == "pdfpage":
+            inlines.append(PageBreak(line.page or None, facs=line.facs))
+        elif line.kind == "folio":
+            inlines.append(FormeWork("pageNum", line.text))
+    if any(line.placed for line in furniture):
+        return inlines  # the PDF says where its pages turn
     return _page_turn_at_heads(inlines)
 
 

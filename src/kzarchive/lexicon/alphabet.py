@@ -10,6 +10,7 @@ LATIN_TO_CYRILLIC = {
     "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і",
     "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К",
     "M": "М", "T": "Т", "B": "В", "I": "І",
+    "ə": "ә", "Ə": "Ә",  # schwa of the Latin block (Azerbaijani fonts, converters) for Kazakh ә
 }
 CYRILLIC_TO_LATIN = {
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",

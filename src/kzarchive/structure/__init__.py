@@ -8,6 +8,7 @@ from .bibliography import build_bibliographies
 from .citations import link_citations
 from .contents import contents_entries, heading_hints, link_contents
 from .divisions import build_divisions
+from .headings import HeadingInfo
 from .figures import mark_figure_captions
 from .ids import assign_ids
 from .languages import mark_languages
@@ -18,7 +19,9 @@ from .notes import attach_notes, mark_url_notes, split_trailing_notes
 def structure_document(clean: CleanDocument, main_language: str = "kk") -> StructuredDocument:
     note_texts, blocks = split_trailing_notes(clean.blocks)
     entries, contents_end = contents_entries(blocks)
-    front, body, back = build_divisions(blocks, heading_hints(entries), contents_end)
+    hints = {key: HeadingInfo(div_type, level, "") for key, (div_type, level) in clean.heading_sizes.items()}
+    hints.update(heading_hints(entries))  # a contents list's own numbering wins
+    front, body, back = build_divisions(blocks, hints, contents_end)
     document = StructuredDocument(front=front, body=body, back=back, clean=clean)
     for part in (document.front, document.body, document.back):
         build_bibliographies(part)

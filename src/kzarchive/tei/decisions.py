@@ -14,13 +14,21 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..decisions import (
-    DECISION_ID_PREFIX, STEP_FORME, STEP_HEADINGS, STEP_HYPHENATION, STEP_LEGACY, STEP_LOOKALIKES, STEP_NOTES,
+    DECISION_ID_PREFIX,
+    STEP_FORME,
+    STEP_HEADINGS,
+    STEP_HYPHENATION,
+    STEP_LEGACY,
+    STEP_LETTERSPACING,
+    STEP_LOOKALIKES,
+    STEP_NOTES,
     STEP_SYLLABLES,
 )
 from . import XML_ID, tei
 
 _STEP_PREFIX = "#step-"
-_CHOICE_KINDS = {STEP_SYLLABLES: "syllables", STEP_LEGACY: "legacy", STEP_LOOKALIKES: "lookalike",
+_CHOICE_KINDS = {STEP_SYLLABLES: "syllables", STEP_LETTERSPACING: "letterspacing", STEP_LEGACY: "legacy",
+                 STEP_LOOKALIKES: "lookalike",
                  STEP_NOTES: "note-call"}
 _FW_KINDS = {"pageNum": "page-number", "header": "running-head", "footer": "running-head", "separator": "separator"}
 

@@ -238,7 +238,9 @@ def _append_division(parent: etree._Element, division: Division) -> None:
         for author in division.bylines:
             doc_author = _sub(byline, "docAuthor")
             _append_inlines(doc_author, author.inlines)
-    children = division.children or [Block("p", [Text("")], 0)]
+    children = division.children
+    if all(isinstance(child, Block) and child.kind == "milestone" for child in children):
+        children = children + [Block("p", [Text("")], 0)]  # a heading right before a page turn: the schema wants a block
     _append_children(div, children)
 
 
@@ -311,6 +313,8 @@ def _append_inlines(parent: etree._Element, inlines: list[Inline]) -> None:
             if node.inside_word:
                 attrs["break"] = "no"
             attrs.update(_decided(STEP_FORME, RULE_CONFIDENCE["pageNum" if node.n else "page-turn"]))
+            if node.facs:
+                attrs["facs"] = f"#{node.facs}"
             _sub(parent, "pb", **attrs)
         elif isinstance(node, FormeWork):
             _sub(parent, "fw", node.text, type=node.kind, **_decided(STEP_FORME, RULE_CONFIDENCE[node.kind]))
