@@ -15,6 +15,7 @@ from ..model import (
 )
 from . import TEI_NS, XML_ID, XML_LANG, tei
 from .reading import UNTITLED, in_language
+from .textslot import append_to_slot
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
@@ -342,10 +343,4 @@ def _append_line_break(parent: etree._Element, node: LineBreak) -> None:
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    append_to_slot(parent, text)  # not len(parent): it walks every child (quadratic on many <lb/>)
