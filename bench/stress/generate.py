@@ -142,4 +142,5 @@ TEXT_SHAPES: dict[str, tuple[Callable[[int], str], tuple[int, ...], str]] = {
     "whole-samples": (whole_samples, tuple(int(2**20 * mb) for mb in (7.5, 15, 30, 60)), "bytes"),
 }
 TEI_SHAPE = "tei-lb"
+SAMPLES_SHAPE = "samples"
 TEI_SIZES = (6_250, 12_500, 25_000, 50_000)

@@ -66,6 +66,7 @@ class PendingText:
 
     def trim_trailing_space(self, element: etree._Element) -> None:
         """Drop the whitespace at the end of the element's text (pending or written)."""
+        dropped = False
         if element is self.element:
             while self.parts:
                 trimmed = self.parts[-1].rstrip()
@@ -73,7 +74,8 @@ class PendingText:
                     self.parts[-1] = trimmed
                     return
                 self.parts.pop()
+                dropped = True
         self.flush()
         text = slot_text(element)
-        if text != text.rstrip():
+        if text or dropped:  # written whitespace trimmed away leaves an empty text, not none
             set_slot_text(element, text.rstrip())
