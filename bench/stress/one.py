@@ -48,7 +48,7 @@ def run_case(shape: str, size: int, workdir: Path, exports: list[str]) -> dict[s
         source_bytes = source.stat().st_size
         issues = convert_file(source, workdir, timer, exports)
     return {"shape": shape, "size": size, "mb": source_bytes / 2**20, "issues": issues,
-            "seconds": timer.seconds, "models_mb": models_mb, "peak_mb": rss_mb()}
+            "seconds": timer.seconds, "peak_after_mb": timer.peak_mb, "models_mb": models_mb, "peak_mb": rss_mb()}
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
     python -m bench.stress.run [--shapes a,b] [--max-mb N] [--timeout S] [--exports epub,docx,pdf]
 
 Each case runs in a fresh process (bench/stress/one.py) so that its peak memory is its own. The
-table shows seconds per MB of source for each stage, so a stage that stays linear keeps the same
+table shows CPU seconds per MB of source for each stage, so a stage that stays linear keeps the same
 figure as the size doubles; `worst×` is the largest ratio of a stage's s/MB to the same stage on
 the five samples in input/ (the target: ≤ 2 at 60 MB); `limit MB` is the memory target, 4× the
 source size + the RSS of a process with the models and exporters loaded, to compare with `peak MB`.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,15 +24,20 @@ T = TypeVar("T")
 
 
 class Timer:
+    """CPU seconds per stage (steadier than wall time on a machine shared with other work), and the
+    process's peak RSS (MB) once each stage has run."""
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
 
     def run(self, stage: str, step: Callable[[], T]) -> T:
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             return step()
         finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.process_time() - started
+            self.peak_mb[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def validate_bytes(tei_bytes: bytes) -> int:

@@ -157,6 +157,7 @@ class IdRegistry:
     def __init__(self, reserved: set[str]):
         self._reserved = set(reserved)
         self._issued: set[str] = set()
+        self._last_n: dict[str, int] = {}  # ids are only ever issued: the search for a free one resumes
 
     def keep(self, xml_id: str | None, fallback: str) -> str:
         if xml_id and xml_id not in self._issued:
@@ -165,10 +166,12 @@ class IdRegistry:
         return self.generate(xml_id or fallback)
 
     def generate(self, base: str) -> str:
-        candidate, n = base, 1
+        n = self._last_n.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self._issued or candidate in self._reserved:
             n += 1
             candidate = f"{base}-{n}"
+        self._last_n[base] = n
         self._issued.add(candidate)
         return candidate
 
