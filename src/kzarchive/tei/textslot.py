@@ -13,8 +13,11 @@ from lxml import etree
 
 
 def last_child(element: etree._Element) -> etree._Element | None:
-    """The last child in constant time (`element[-1]` after `len(element)` is linear)."""
-    return next(element.iterchildren(reversed=True), None)
+    """The last child in constant time (`element[-1]` is; `len(element)` walks every child)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None
 
 
 def slot_text(element: etree._Element) -> str:
@@ -32,8 +35,13 @@ def set_slot_text(element: etree._Element, text: str) -> None:
 
 
 def append_to_slot(element: etree._Element, text: str | None) -> None:
-    if text:
-        set_slot_text(element, slot_text(element) + text)
+    if not text:
+        return
+    last = last_child(element)
+    if last is not None:
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 class PendingText:
