@@ -410,8 +410,7 @@ class DocumentRenderer:
             if child.tag == tei("head"):
                 pass  # rendered before the list
             elif child.tag in item_tags:
-                last_li = self.new(container, item_tag, child)
-                self.pending.flush()
+                last_li = self.new(container, item_tag, child)  # new() writes pending text first
                 move_content(carried, last_li)
                 carried = etree.Element(h("span"))
                 render(child, last_li)
