@@ -23,9 +23,8 @@ from bench.stress.generate import SAMPLES_SHAPE, TEI_SHAPE, TEI_SIZES, TEXT_SHAP
 from bench.stress.stages import EXPORTS, TEXT_STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-BYTES_PER_LB = 50  # a generated TEI paragraph line: "<lb/>" and ~20 Cyrillic letters
-# Sizes in issue 14's own words: lines, lines, bytes, bytes, <lb/>.
-SHAPE_UNITS = {SAMPLES_SHAPE: 1, TEI_SHAPE: BYTES_PER_LB}
+# Bytes per unit of size, to skip cases over --max-mb before making them (an estimate).
+BYTES_PER_UNIT = {"lines": 45, "lb": 50, "bytes": 1}
 
 
 def cases(shapes: list[str], max_mb: float) -> list[tuple[str, int]]:
@@ -36,8 +35,7 @@ def cases(shapes: list[str], max_mb: float) -> list[tuple[str, int]]:
             out.append((shape, 0))
             continue
         sizes, unit = (TEI_SIZES, "lb") if shape == TEI_SHAPE else TEXT_SHAPES[shape][1:]
-        bytes_per_unit = {"lines": 45, "lb": BYTES_PER_LB, "bytes": 1}[unit]
-        out.extend((shape, size) for size in sizes if size * bytes_per_unit <= max_mb * 2**20)
+        out.extend((shape, size) for size in sizes if size * BYTES_PER_UNIT[unit] <= max_mb * 2**20)
     return out
 
 
