@@ -22,6 +22,8 @@ from kzarchive.tei.encode import encode_tei
 from kzarchive.tei.parse import parse_tei_bytes, parse_tei_file
 from kzarchive.tei.validate import validate_tree
 
+from .test_stress_shapes import structured_text
+
 KAZAKH = "Қазақстан Республикасының сыртқы саясаты көпвекторлы бағытта дамыды.\n"
 SECRET = "kzarchive-secret-7f3a"
 
@@ -150,6 +152,7 @@ KAZAKH_TOKENS = ["Қазақстан", "Респуб-", "лика", "ның", "\
 texts = st.one_of(
     st.text(max_size=3000),
     st.lists(st.one_of(st.sampled_from(KAZAKH_TOKENS), st.text(max_size=8)), max_size=400).map("".join),
+    structured_text(),  # repeated blocks, contents tables, lone headings at page ends, empty sections
 )
 
 

@@ -902,18 +902,33 @@ def _settle(pieces: list[Piece]) -> list[Piece]:
             out.append(piece)
             after_space = False
     out.extend(waiting_in_word)
+    out = _merge_same_look(out)
     _trim_end(out)
     return out
 
 
 def _append_text(out: list[Piece], text: str, look: RunLook) -> None:
-    if not text:
-        return
-    last = out[-1] if out else None
-    if isinstance(last, TextPiece) and last.look == look:
-        last.text += text
-    else:
+    if text:
         out.append(TextPiece(text, look))
+
+
+def _merge_same_look(pieces: list[Piece]) -> list[Piece]:
+    """Neighbouring text of the same look as one piece, each run joined once (adding to the last
+    piece's text one line at a time copies a growing string: quadratic in a long paragraph)."""
+    merged: list[Piece] = []
+    run: list[TextPiece] = []
+    for piece in [*pieces, None]:
+        if isinstance(piece, TextPiece) and (not run or run[0].look == piece.look):
+            run.append(piece)
+            continue
+        if run:
+            merged.append(TextPiece("".join(p.text for p in run), run[0].look))
+            run = []
+        if isinstance(piece, TextPiece):
+            run.append(piece)
+        elif piece is not None:
+            merged.append(piece)
+    return merged
 
 
 def _trim_end(out: list[Piece]) -> None:

@@ -35,6 +35,7 @@ from ..tei.reading import (
     read_metadata,
     reading_text,
 )
+from ..tei.textslot import PendingText, append_to_slot
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -156,6 +157,7 @@ class IdRegistry:
     def __init__(self, reserved: set[str]):
         self._reserved = set(reserved)
         self._issued: set[str] = set()
+        self._last_n: dict[str, int] = {}  # ids are only ever issued: the search for a free one resumes
 
     def keep(self, xml_id: str | None, fallback: str) -> str:
         if xml_id and xml_id not in self._issued:
@@ -164,10 +166,12 @@ class IdRegistry:
         return self.generate(xml_id or fallback)
 
     def generate(self, base: str) -> str:
-        candidate, n = base, 1
+        n = self._last_n.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self._issued or candidate in self._reserved:
             n += 1
             candidate = f"{base}-{n}"
+        self._last_n[base] = n
         self._issued.add(candidate)
         return candidate
 
@@ -232,12 +236,14 @@ class DocumentRenderer:
         self.deferred_noterefs: list[etree._Element] = []
         self.depth = 1
         self.nav_parent: list[NavEntry] = book.nav_entries
+        self.pending = PendingText()  # flushed before the tree is changed or read
 
     # --- output helpers -----------------------------------------------------------------------
 
     def new(self, parent: etree._Element, tag: str, src: etree._Element | None = None,
             css_class: str = "") -> etree._Element:
         """A child XHTML element; carries the TEI element's xml:id and xml:lang if it has them."""
+        self.pending.flush()
         out = etree.SubElement(parent, h(tag))
         if css_class:
             out.set("class", css_class)
@@ -260,23 +266,12 @@ class DocumentRenderer:
             out.set("lang", lang)
             out.set(XML_LANG, lang)
 
-    @staticmethod
-    def append_text(out: etree._Element, text: str | None) -> None:
-        if not text:
-            return
-        if len(out):
-            out[-1].tail = (out[-1].tail or "") + text
-        else:
-            out.text = (out.text or "") + text
+    def append_text(self, out: etree._Element, text: str | None) -> None:
+        self.pending.add(out, text)
 
-    @staticmethod
-    def trim_trailing_space(out: etree._Element) -> None:
+    def trim_trailing_space(self, out: etree._Element) -> None:
         """A break="no" joins a word: drop the whitespace already written before it."""
-        if len(out):
-            if out[-1].tail:
-                out[-1].tail = out[-1].tail.rstrip()
-        elif out.text:
-            out.text = out.text.rstrip()
+        self.pending.trim_trailing_space(out)
 
     # --- flow context -------------------------------------------------------------------------
 
@@ -367,6 +362,7 @@ class DocumentRenderer:
             else:
                 joins = self.inline(child, current)
                 self.append_text(current, child.tail.lstrip() if joins and child.tail else child.tail)
+        self.pending.flush()
         for piece in pieces:
             if piece.get("id") is None and not len(piece) and not (piece.text or "").strip():
                 out.remove(piece)
@@ -414,7 +410,7 @@ class DocumentRenderer:
             if child.tag == tei("head"):
                 pass  # rendered before the list
             elif child.tag in item_tags:
-                last_li = self.new(container, item_tag, child)
+                last_li = self.new(container, item_tag, child)  # new() writes pending text first
                 move_content(carried, last_li)
                 carried = etree.Element(h("span"))
                 render(child, last_li)
@@ -422,10 +418,12 @@ class DocumentRenderer:
                 self.inline(child, carried)
             if child.tail and child.tail.strip():
                 self.append_text(carried, child.tail)
+        self.pending.flush()
         if len(carried) or (carried.text or "").strip():
             if last_li is None:
                 last_li = self.new(container, item_tag)
             self.append_text(last_li, " ")
+            self.pending.flush()
             move_content(carried, last_li)
 
     def table(self, src: etree._Element, out: etree._Element) -> None:
@@ -498,7 +496,7 @@ class DocumentRenderer:
         if src.get("break") == "no":
             self.trim_trailing_space(out)
             return True
-        if not ends_with_space(out):
+        if not self.pending.ends_with_space(out):
             self.append_text(out, " ")
         return False
 
@@ -542,6 +540,7 @@ class DocumentRenderer:
         self.in_link = True
         try:
             self.phrasing(src, link)
+            self.pending.flush()
             if src.tag == tei("ptr") and not len(link) and not link.text:
                 link.text = target[0].lstrip("#") if target else ""
         finally:
@@ -574,6 +573,7 @@ class DocumentRenderer:
         if self.in_link:
             self.deferred_noterefs.append(noteref)
         else:
+            self.pending.flush()
             out.append(noteref)
         self.notes.append(self.footnote(src, note_id, ref_id, label))
 
@@ -593,6 +593,7 @@ class DocumentRenderer:
             self.flow(src, aside)
         finally:
             self.in_link, self.deferred_noterefs = saved
+        self.pending.flush()
         add_backlink(aside, ref_id, label)
         return aside
 
@@ -628,6 +629,7 @@ class BookRenderer:
             renderer.division(elements[0], body, fallback_label=opening_words(elements[0]))
         else:  # content outside any division (a bare <p> in <body>)
             self.render_loose(renderer, elements, body)
+        renderer.pending.flush()
         if renderer.notes:
             notes = etree.SubElement(body, h("div"), {"class": "footnotes", "aria-label": LABEL_NOTES})
             for aside in renderer.notes:
@@ -715,14 +717,9 @@ def split_into_parts(matter: etree._Element) -> list[list[etree._Element]]:
     return parts
 
 
-def ends_with_space(out: etree._Element) -> bool:
-    last = out[-1].tail if len(out) else out.text
-    return bool(last) and last[-1].isspace()
-
-
 def move_content(source: etree._Element, target: etree._Element) -> None:
     """Append the text and children of source to target."""
-    DocumentRenderer.append_text(target, source.text)
+    append_to_slot(target, source.text)
     source.text = None
     for child in list(source):
         target.append(child)

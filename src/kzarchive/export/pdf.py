@@ -385,11 +385,17 @@ def _has_text(nodes: list[Inline]) -> bool:
 def _merge_strings(nodes: list[Inline]) -> list[Inline]:
     """Join neighbouring strings and collapse doubled spaces (lb, tails) into one."""
     merged: list[Inline] = []
+    run: list[str] = []  # joined once: `merged[-1] + node` would copy a growing string (quadratic)
     for node in nodes:
-        if isinstance(node, str) and merged and isinstance(merged[-1], str):
-            merged[-1] = merged[-1] + node
-        else:
-            merged.append(node)
+        if isinstance(node, str):
+            run.append(node)
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(node)
+    if run:
+        merged.append("".join(run))
     return [_SPACES.sub(" ", n) if isinstance(n, str) else n for n in merged]
 
 

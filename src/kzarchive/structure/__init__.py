@@ -8,8 +8,9 @@ from .bibliography import build_bibliographies
 from .citations import link_citations
 from .contents import contents_entries, heading_hints, link_contents
 from .divisions import build_divisions
-from .headings import HeadingInfo
+from .empty import dissolve_empty_divisions
 from .figures import mark_figure_captions
+from .headings import HeadingInfo
 from .ids import assign_ids
 from .languages import mark_languages
 from .lists import build_lists
@@ -27,7 +28,10 @@ def structure_document(clean: CleanDocument, main_language: str = "kk") -> Struc
         build_bibliographies(part)
     document.body = build_lists(document.body)
     document.back = build_lists(list(document.back))  # type: ignore[assignment]
+    dissolved = dissolve_empty_divisions(document)  # once lists are built: a list is content
     stats = document.stats
+    if dissolved:
+        stats["empty_divisions_dissolved"] = dissolved
     stats["figures"] = sum(mark_figure_captions(part) for part in (document.front, document.body, document.back))
     stats["url_notes"] = sum(mark_url_notes(part) for part in (document.front, document.body, document.back))
     stats["notes_bound"] = attach_notes(document, note_texts)

@@ -17,15 +17,20 @@ _TYPE_IDS = {"introduction": "intro", "conclusion": "concl", "contents": "conten
 class IdRegistry:
     def __init__(self) -> None:
         self.used: set[str] = set()
+        # base → the last suffix tried: ids only ever get used, so the search resumes there (a text
+        # of 50 000 pages numbered alike must not count from 2 for each)
+        self.last_suffix: dict[str, int] = {}
 
     def claim(self, wanted: str) -> str:
         base = re.sub(r"[^\w.\-]", "-", wanted)
         if not re.match(r"[A-Za-z_]", base):
             base = "id-" + base
-        candidate, suffix = base, 1
+        suffix = self.last_suffix.get(base, 1)
+        candidate = base if suffix == 1 else f"{base}-{suffix}"
         while candidate in self.used:
             suffix += 1
             candidate = f"{base}-{suffix}"
+        self.last_suffix[base] = suffix
         self.used.add(candidate)
         return candidate
 

@@ -20,6 +20,7 @@ from ..model import (
 from . import TEI_NS, XML_ID, XML_LANG, tei
 from .decisions import number_decisions
 from .reading import UNTITLED, in_language
+from .textslot import append_to_slot
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
@@ -367,10 +368,4 @@ def _decided(step_id: str, confidence: float) -> dict[str, str]:
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    append_to_slot(parent, text)  # not len(parent): it walks every child (quadratic on many <lb/>)

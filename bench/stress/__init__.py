@@ -1,0 +1,1 @@
+"""Stress benchmark: generated texts of hostile shapes, timed stage by stage at doubling sizes."""
