@@ -391,3 +391,12 @@ def test_list_items_keep_their_text_after_a_line_break(tmp_path: Path) -> None:
             '<lb/>Республикасының Заңы (соңғы нұсқасы) [50];</item></list></div>')
     pdf, _ = export(tmp_path, tei_document(body))
     assert "Заңы (соңғы нұсқасы) [50];" in " ".join(pdftotext_text(pdf).split())
+
+
+def test_a_text_too_long_for_typst_is_refused_with_the_reason(tmp_path: Path, monkeypatch) -> None:
+    import kzarchive.export.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "MAX_PDF_TEXT_CHARS", 500)
+    with pytest.raises(ExportError, match="too long for the PDF edition.*--formats tei,epub,docx"):
+        export(tmp_path, tei_document(f"<div><head>Ұзын</head><p>{LONG_PARAGRAPH * 3}</p></div>"))
+    assert not (tmp_path / "doc.pdf").exists()

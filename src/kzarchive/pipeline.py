@@ -31,14 +31,7 @@ from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .read import decode_bytes, read_source_bytes
 from .review.page import write_review_page
-from .sources import (
-    Source,
-    collect_sources,
-    display_name,
-    refusal,
-    safe_stem,
-    unique_stems,
-)
+from .sources import Source, collect_sources, display_name, refusal, safe_stem, unique_stems
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei

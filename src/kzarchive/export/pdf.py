@@ -44,6 +44,10 @@ MIN_HYPHENATED_LENGTH = 5
 # Kazakh syllable is a break opportunity; past this size of text the first-fit breaker keeps a
 # dissertation under the 2 s budget. Soft hyphens keep its justified lines even.
 OPTIMAL_LINEBREAK_MAX_CHARS = 120_000
+# typst holds a whole document in memory: about 380 MB per MB of source text (bench/README.md, stress).
+# Above this many characters of reading text (≈ 6 MB of Cyrillic, ≈ 2.3 GB in typst) the PDF edition
+# is refused with the reason, so that one huge text cannot exhaust the machine for the whole batch.
+MAX_PDF_TEXT_CHARS = 3_000_000
 
 Inline = str | dict[str, Any]
 Block = dict[str, Any]
@@ -438,6 +442,10 @@ def build_document(root: etree._Element, meta: Metadata, font_families: list[str
             if part is not None:
                 parts[name] = builder.block_content(part, 0)
     size = len(reading_text(text, include_notes=True)) if text is not None else 0
+    if size > MAX_PDF_TEXT_CHARS:
+        raise ExportError(f"too long for the PDF edition: {size:,} characters of text (the limit is "
+                          f"{MAX_PDF_TEXT_CHARS:,}, as typst needs about 380 MB of memory per MB); "
+                          "make it without pdf (--formats tei,epub,docx)")
     layout = {"linebreaks": "optimized" if size <= OPTIMAL_LINEBREAK_MAX_CHARS else "simple"}
     metadata = template_metadata(meta, doc_lang)
     metadata["has-contents"] = any(_has_heading(parts[name]) for name in parts)

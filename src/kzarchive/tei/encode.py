@@ -72,7 +72,8 @@ def _header(document: StructuredDocument, source: SourceInfo) -> etree._Element:
     revision = _sub(header, "revisionDesc")
     stats = document.clean.stats
     _sub(revision, "change",
-         f"Converted from the extracted text {source.file_name} by kzarchive {__version__}: "
+         f"Converted from {'the PDF' if source.file_name.lower().endswith('.pdf') else 'the extracted text'} "
+         f"{source.file_name} by kzarchive {__version__}: "
          f"{stats.get('blocks', 0)} blocks, {stats.get('page_numbers', 0)} page numbers, "
          f"{stats.get('hyphens_joined', 0)} hyphens joined, {stats.get('hyphens_kept', 0)} kept, "
          f"{stats.get('syllable_joins', 0)} syllable-split words rejoined.",
