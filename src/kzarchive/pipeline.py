@@ -116,6 +116,7 @@ class ConvertOptions:
     follow_symlinks: bool = False  # convert links in a source folder that lead out of it
     reingest_edited: bool = False  # convert a document whose TEI was edited by hand (backed up first)
     time_limit: float = DEFAULT_TIME_LIMIT  # seconds per document; 0: none
+    scheduler: str = ""  # a Dask scheduler's address, or local:N (cluster.py); "": the local process pool
 
     def resolved(self) -> "ConvertOptions":
         """Settings read from the environment are fixed once, in the parent, so that workers (which
@@ -497,10 +498,41 @@ def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable
     """In this process for one job (or one document), else in a pool of fresh processes. Largest
     sources go first so that one big dissertation does not finish last on an otherwise idle pool."""
     worker_may_die = any(f":{kind}" in (options.fault or "") for kind in ("exit", "stuck"))  # not in our process
-    in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1)
+    in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1) and not options.scheduler
     by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
+    if options.scheduler:
+        _run_on_cluster(by_size, options, finished)
+        return
     run_all(by_size, functools.partial(_run_task, options=options), jobs=options.jobs, in_process=in_process,
             done=finished, died=_worker_died, crashed=_worker_crashed)
+
+
+def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
+    """Workers share the folders but not this process's working folder: they get absolute paths, and
+    each result gets back the paths as given, so logs and manifest read as with the local pool."""
+    from .cluster import run_all as run_on_cluster
+
+    given = {task.index: task for task in tasks}
+    on_workers = replace(options, output_dir=options.output_dir.absolute())
+
+    def as_given(task: _Task, result: DocumentResult) -> None:
+        result.source = given[task.index].source
+        result.outputs = {fmt: options.output_dir / path.name for fmt, path in result.outputs.items()}
+        for record in result.records.values():
+            record.path = options.output_dir / record.path.name
+        finished(given[task.index], result)
+
+    run_on_cluster([replace(task, source=task.source.absolute()) for task in tasks],
+                   functools.partial(_run_task, options=on_workers), jobs=options.jobs, in_process=False,
+                   done=as_given, died=_worker_died, crashed=_worker_crashed, retried=_retried,
+                   scheduler=options.scheduler, time_limit=options.time_limit)
+
+
+def _retried(task: _Task, result: DocumentResult) -> DocumentResult:
+    from .cluster import RERUN_NOTE
+
+    result.warnings.append(RERUN_NOTE)
+    return result
 
 
 def _worker_died(task: _Task) -> DocumentResult:
