@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 LOCAL_PREFIX = "local:"  # --scheduler local:N starts a LocalCluster of N worker processes for one run
 CONNECT_TIMEOUT = "30s"  # how long a client waits for an unreachable scheduler before giving up
+WORKERS_TIMEOUT = 120.0  # seconds to wait for a first worker (one may be restarting after a crash)
 # Scheduler settings a run relies on (applied to the LocalCluster it starts; see README for a cluster):
 # a worker death fails its documents at once (they are re-run alone here), and no idle-worker stealing
 # of a document already started elsewhere is needed for independent tasks.
@@ -158,11 +159,14 @@ def _check_workers(client: "Client") -> None:
     from .cluster_worker import kzarchive_version
 
     try:
+        client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+    except TimeoutError:
+        raise ClusterError(f"the Dask scheduler has had no workers for {WORKERS_TIMEOUT:g} s: "
+                           "start some with `dask worker ADDRESS`") from None
+    try:
         versions = client.run(kzarchive_version)
     except ImportError:
         raise ClusterError("kzarchive is not installed on every Dask worker") from None
-    if not versions:
-        raise ClusterError("the Dask scheduler has no workers: start some with `dask worker ADDRESS`")
     other = {worker: version for worker, version in versions.items() if version != __version__}
     if other:
         worker, version = sorted(other.items())[0]
