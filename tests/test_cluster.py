@@ -105,7 +105,9 @@ def statuses(out: Path) -> dict[str, str]:
 # ------------------------------------------------------------------------------ LocalCluster
 
 
-def test_local_cluster_outputs_are_byte_identical_to_the_local_pool(sources, reference, tmp_path) -> None:
+def test_local_cluster_outputs_are_byte_identical_to_the_local_pool(sources, reference, tmp_path,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setattr(cluster, "IN_FLIGHT", 2)  # documents are submitted as others finish
     out = tmp_path / "cluster"
     assert convert(sources, out, "--scheduler", "local:2") == 0
     assert outputs(out) == reference

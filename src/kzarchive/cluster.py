@@ -25,7 +25,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .errors import KzError
@@ -36,11 +36,13 @@ if TYPE_CHECKING:
 LOCAL_PREFIX = "local:"  # --scheduler local:N starts a LocalCluster of N worker processes for one run
 CONNECT_TIMEOUT = "30s"  # how long a client waits for an unreachable scheduler before giving up
 WORKERS_TIMEOUT = 120.0  # seconds to wait for a first worker (one may be restarting after a crash)
-# Scheduler settings a run relies on (applied to the LocalCluster it starts; see README for a cluster):
-# a worker death fails its documents at once (they are re-run alone here), and no idle-worker stealing
-# of a document already started elsewhere is needed for independent tasks.
+# The scheduler setting a run relies on (applied to the LocalCluster it starts; the README gives it for a
+# cluster): a worker's death fails its documents at once, so that they are re-run alone here, not by Dask.
 LOCAL_SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0}
 TASK_PREFIX = "kzarchive-document"
+# Documents submitted ahead of their turn: enough to keep hundreds of worker threads busy, while the
+# scheduler never holds a whole backlog's tasks (200 000 documents) at once.
+IN_FLIGHT = 1000
 RERUN_NOTE = ("its Dask worker died during a first attempt (shared with other documents); "
               "converted on the second attempt, alone")
 INSTALL_HINT = "the cluster extra is not installed: pip install 'kzarchive[cluster]'"
@@ -98,19 +100,33 @@ def run_all(items: list[Item], work: Callable[[Item], Outcome], *, jobs: int, in
 def _run_batch(client: "Client", items: list[Item], work: Callable[[Item], Outcome], time_limit: float,
                done: Callable[[Item, Outcome], None],
                crashed: Callable[[Item, Exception], Outcome]) -> list[Item]:
-    """Submit the items in the order given (earlier ones are scheduled first); returns those whose
-    worker died while they ran, in that order."""
+    """Run the items in the order given, at most IN_FLIGHT at a time; returns those whose worker died
+    while they ran, in that order."""
     from distributed import KilledWorker, as_completed
 
     from .cluster_worker import run_on_worker
 
     run = uuid.uuid4().hex[:12]
-    futures = {client.submit(run_on_worker, work, item, time_limit, key=f"{TASK_PREFIX}-{run}-{position}",
-                             pure=False): (position, item) for position, item in enumerate(items)}
+    waiting = iter(enumerate(items))
+    submitted: dict[Any, tuple[int, Item]] = {}
+
+    def submit_next() -> None:
+        following = next(waiting, None)
+        if following is not None:
+            position, item = following
+            future = client.submit(run_on_worker, work, item, time_limit, key=f"{TASK_PREFIX}-{run}-{position}",
+                                   pure=False)
+            submitted[future] = (position, item)
+            running.add(future)
+
+    running = as_completed()
+    for _ in range(IN_FLIGHT):
+        submit_next()
     broken: list[tuple[int, Item]] = []
     try:
-        for future in as_completed(futures):
-            position, item = futures.pop(future)
+        for future in running:
+            position, item = submitted.pop(future)
+            submit_next()
             if future.status == "cancelled":
                 raise ClusterError("lost the Dask scheduler or this run's tasks; the documents finished so far are "
                                    "recorded: run the same command again to convert the rest")
@@ -121,7 +137,7 @@ def _run_batch(client: "Client", items: list[Item], work: Callable[[Item], Outco
                 done(item, crashed(item, error) if error is not None else future.result())
             future.release()  # the result is no longer needed on the cluster
     finally:
-        client.cancel(list(futures))
+        client.cancel(list(submitted))
     return [item for _, item in sorted(broken, key=lambda pair: pair[0])]
 
 
