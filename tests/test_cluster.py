@@ -106,13 +106,17 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def test_local_cluster_outputs_are_byte_identical_to_the_local_pool(sources, reference, tmp_path,
-                                                                     monkeypatch) -> None:
+                                                                     monkeypatch, capsys) -> None:
     monkeypatch.setattr(cluster, "IN_FLIGHT", 2)  # documents are submitted as others finish
+    monkeypatch.chdir(tmp_path)  # relative paths, as typed: workers get absolute ones, logs show these
+    capsys.readouterr()
+    assert convert(Path("src"), Path("cluster"), "--scheduler", "local:2") == 0
     out = tmp_path / "cluster"
-    assert convert(sources, out, "--scheduler", "local:2") == 0
     assert outputs(out) == reference
+    assert [doc["source"] for doc in manifest(out)["documents"]] == [f"src/doc{n}.txt" for n in range(DOCUMENTS)]
     assert set(statuses(out).values()) == {"ok"}
     assert not any(doc["warnings"] for doc in manifest(out)["documents"])
+    assert capsys.readouterr().out.splitlines()[0] == "ok      src/doc0.txt → tei,epub"
 
 
 def test_local_cluster_worker_killed_fails_only_its_document_and_log_stays_json(sources, reference,
@@ -147,6 +151,19 @@ def test_local_cluster_time_limit_stops_a_runaway_document_only(sources, tmp_pat
     assert documents["doc1.txt"]["failed_stage"] == "clean"
     assert "time limit" in documents["doc1.txt"]["error"]
     assert all(doc["status"] == "ok" and not doc["warnings"] for name, doc in documents.items() if name != "doc1.txt")
+
+
+def test_local_cluster_document_stuck_in_native_code_is_failed_alone(sources, reference, tmp_path,
+                                                                      monkeypatch) -> None:
+    """Past twice the limit the worker is ended; its document is re-run alone, ends it again, and fails."""
+    monkeypatch.setenv("KZARCHIVE_FAULT", "clean:doc1:stuck")
+    out = tmp_path / "cluster"
+    assert convert(sources, out, "--scheduler", "local:2", "--time-limit", "1") == 1
+    documents = {doc["source_name"]: doc for doc in manifest(out)["documents"]}
+    assert documents["doc1.txt"]["status"] == "failed"
+    assert "worker process died" in documents["doc1.txt"]["error"]
+    assert all(doc["status"] == "ok" for name, doc in documents.items() if name != "doc1.txt")
+    assert others_than(outputs(out), "doc1.") == others_than(reference, "doc1.")
 
 
 # ---------------------------------------------------------------- scheduler and workers apart

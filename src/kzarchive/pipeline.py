@@ -495,8 +495,9 @@ def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
 
 
 def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
-    """In this process for one job (or one document), else in a pool of fresh processes. Largest
-    sources go first so that one big dissertation does not finish last on an otherwise idle pool."""
+    """In this process for one job (or one document), else in a pool of fresh processes, or on a Dask
+    cluster (--scheduler). Largest sources go first so that one big dissertation does not finish last
+    on an otherwise idle pool."""
     worker_may_die = any(f":{kind}" in (options.fault or "") for kind in ("exit", "stuck"))  # not in our process
     in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1) and not options.scheduler
     by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
