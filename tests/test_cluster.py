@@ -237,3 +237,13 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(sources, tmp_path, capsys,
     error = capsys.readouterr().err.strip()
     assert error.startswith("kzarchive: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert len(error.splitlines()) == 1
+
+
+def test_without_the_cluster_extra_the_option_says_what_to_install(sources, tmp_path, capsys, monkeypatch) -> None:
+    find_spec = cluster.importlib.util.find_spec
+    monkeypatch.setattr(cluster.importlib.util, "find_spec",
+                        lambda name, *rest: None if name == "distributed" else find_spec(name, *rest))
+    assert convert(sources, tmp_path / "out", "--scheduler", "local:2") == 2
+    assert capsys.readouterr().err.strip() == ("kzarchive: --scheduler: the cluster extra is not installed: "
+                                               "pip install 'kzarchive[cluster]'")
+    assert not (tmp_path / "out").exists()  # refused before anything was planned or written

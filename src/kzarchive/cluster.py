@@ -22,6 +22,7 @@ Dask is an optional dependency (`pip install kzarchive[cluster]`): imported only
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -70,11 +71,7 @@ def parse_scheduler(value: str) -> str:
 
 def unavailable_reason() -> str:
     """Why --scheduler cannot be used in this installation ("" when it can)."""
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        return INSTALL_HINT
-    return ""
+    return "" if importlib.util.find_spec("distributed") else INSTALL_HINT
 
 
 # ---------------------------------------------------------------------------- on the client
