@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from kzarchive.metadata import load_catalog  # noqa: E402
-from kzarchive.pipeline import ConvertOptions, convert_source  # noqa: E402
+from kzarchive.pipeline import convert_source  # noqa: E402
+from kzarchive.results import ConvertOptions  # noqa: E402
 from kzarchive.review.page import write_review_page  # noqa: E402
 
 SAMPLES = {"001": "001_ecafecc0e8a927dd.txt", "004": "004_197e033e7669c0ec.txt"}

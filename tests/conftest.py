@@ -8,7 +8,8 @@ import pytest
 from lxml import etree
 
 from kzarchive.metadata import load_catalog
-from kzarchive.pipeline import ConvertOptions, DocumentResult, convert_source
+from kzarchive.pipeline import convert_source
+from kzarchive.results import ConvertOptions, DocumentResult
 
 REPO = Path(__file__).resolve().parents[1]
 INPUT = REPO / "input"

@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 from kzarchive.metadata import load_catalog
-from kzarchive.pipeline import ConvertOptions, convert_source
+from kzarchive.pipeline import convert_source
+from kzarchive.results import ConvertOptions
 
 from .conftest import INPUT, sample
 

@@ -23,7 +23,7 @@ import pytest
 from lxml import etree
 
 from kzarchive.cli import main
-from kzarchive.pipeline import STAGES
+from kzarchive.results import STAGES
 from kzarchive.sources import safe_stem, unique_stems
 from kzarchive.tei.validate import load_schema
 

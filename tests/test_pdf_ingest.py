@@ -14,7 +14,8 @@ from lxml import etree
 from kzarchive.errors import InputError
 from kzarchive.pdf import reader as pdf_reader
 from kzarchive.pdf.reader import page_ranges, pdf_date, read_pdf_bytes, rejoin_letter_spaced
-from kzarchive.pipeline import ConvertOptions, convert_batch, convert_source
+from kzarchive.pipeline import convert_batch, convert_source
+from kzarchive.results import ConvertOptions
 from kzarchive.tei import TEI_NS
 from kzarchive.tei.reading import reading_text
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from lxml import etree
 
 from kzarchive.pdf import clean_pdf, read_pdf_bytes
-from kzarchive.pipeline import ConvertOptions, convert_source
+from kzarchive.pipeline import convert_source
+from kzarchive.results import ConvertOptions
 
 from .generate import build, corpus
 from .score import Score, score_tei

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .cluster import parse_scheduler, unavailable_reason
 from .errors import ExitCode, KzError
 from .export import EXPORT_FORMATS
 from .manifest import MANIFEST_NAME
-from .pipeline import ALL_FORMATS, ConvertOptions, convert_batch
+from .pipeline import convert_batch
+from .results import ALL_FORMATS, ConvertOptions
 from .pool import DEFAULT_TIME_LIMIT
 from .progress import make_reporter
 from .sources import SOURCE_SUFFIXES
@@ -55,6 +57,13 @@ def _seconds(value: str) -> float:
     if not number >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more (got {value!r})")
     return number
+
+
+def _scheduler(value: str) -> str:
+    try:
+        return parse_scheduler(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _iso_date(value: str) -> str:
@@ -96,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="convert symbolic links in a source folder that lead outside it (refused by default)")
     convert.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
                          help=f"stop and fail a document that takes longer (default: {DEFAULT_TIME_LIMIT:g}; 0: none)")
+    convert.add_argument("--scheduler", type=_scheduler, default=None, metavar="ADDRESS",
+                         help="convert on a Dask cluster: a running scheduler (tcp://HOST:8786) or local:N for N "
+                              "worker processes on this machine; sources and output folder must be at the same "
+                              "path on every worker (needs kzarchive[cluster]; --jobs is then ignored)")
     convert.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                          help="the conversion date recorded in the outputs (default: today, or SOURCE_DATE_EPOCH)")
     output_mode = convert.add_mutually_exclusive_group()
@@ -169,9 +182,13 @@ def _convert(args: argparse.Namespace) -> int:
     if missing:
         print(f"kzarchive: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return ExitCode.USAGE
+    if args.scheduler and unavailable_reason():
+        print(f"kzarchive: --scheduler: {unavailable_reason()}", file=sys.stderr)
+        return ExitCode.USAGE
     options = ConvertOptions(output_dir=args.output, formats=args.formats, embed_font=args.embed_font,
                              jobs=args.jobs, force=args.force, date=args.date or "", follow_symlinks=args.follow_symlinks,
-                             reingest_edited=args.reingest_edited, time_limit=args.time_limit)
+                             reingest_edited=args.reingest_edited, time_limit=args.time_limit,
+                             scheduler=args.scheduler or "")
     reporter = make_reporter(quiet=args.quiet, log_json=args.log_json)
     try:
         with reporter:

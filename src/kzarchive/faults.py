@@ -3,7 +3,7 @@
 KIND is `error` (default: an expected KzError), `bug` (an unexpected RuntimeError, reported as an
 internal error), `exit` (the worker process dies, as on a crash in native code), `hang` (the stage
 never ends: a runaway document) or `stuck` (never ends and ignores the time limit's signal, as a loop
-in native code would). STAGE is one of pipeline.STAGES. It is read once per batch by the parent
+in native code would). STAGE is one of results.STAGES. It is read once per batch by the parent
 process and passed to the workers.
 """
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import resource
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,16 +21,24 @@ from lxml import etree
 from . import __version__
 from .clean import clean_text
 from .errors import KzError
-from .faults import FAULT_ENV, inject_fault, kills_the_process
+from .faults import inject_fault, kills_the_process
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
 from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
-from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
-from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
+from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
+from .pool import run_all, time_limit
 from .read import decode_bytes, read_source_bytes
+from .results import ConvertOptions, DocumentResult, OutputRecord
 from .review.page import write_review_page
-from .sources import Source, collect_sources, display_name, refusal, safe_stem, unique_stems
+from .sources import (
+    Source,
+    collect_sources,
+    display_name,
+    refusal,
+    safe_stem,
+    unique_stems,
+)
 from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
@@ -40,80 +47,6 @@ from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
 T = TypeVar("T")
-ALL_FORMATS = ("tei", "epub", "docx", "pdf")
-STAGES = ("read", "clean", "structure", "encode", "validate", "write-tei", "review",
-          "export-epub", "export-docx", "export-pdf")
-CHARS_PER_PAGE = 1800  # a typeset page of Kazakh prose, for page estimates in reports and benchmarks
-
-
-@dataclass
-class OutputRecord:
-    path: Path
-    sha256: str
-    size: int
-
-
-@dataclass
-class DocumentResult:
-    source: Path
-    ok: bool = True
-    outputs: dict[str, Path] = field(default_factory=dict)
-    error: str = ""
-    warnings: list[str] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    sha256: str = ""
-    status: str = "ok"  # ok | failed | skipped | kept (a TEI edited by hand, kept as the master)
-    failed_stage: str = ""
-    stem: str = ""
-    key: str = ""
-    title: str = ""
-    encoding: str = ""
-    source_size: int = 0
-    chars: int = 0
-    page_breaks: int = 0
-    records: dict[str, OutputRecord] = field(default_factory=dict)
-    validation: dict[str, object] = field(default_factory=dict)
-    worker_peak_rss_kb: int = 0
-    pdf_pages: int = 0  # pages of the PDF edition, when there is one
-    review: dict[str, object] = field(default_factory=dict)  # its review page: path, decisions, uncertain, low
-    generated_tei_sha256: str = ""  # the TEI kzarchive wrote; differs from records["tei"] once edited by hand
-    note: str = ""  # one line on what was done besides converting (e.g. "edited by hand: kept")
-
-    @property
-    def name(self) -> str:
-        """The source's name as printable text, whatever bytes it is made of."""
-        return display_name(str(self.source))
-
-    @property
-    def pages(self) -> int:
-        """Source pages: the page breaks found, or an estimate from the length of the text."""
-        return max(self.page_breaks, round(self.chars / CHARS_PER_PAGE), 1 if self.chars else 0)
-
-    def fail(self, stage: str, message: str) -> None:
-        self.ok, self.status, self.failed_stage, self.error = False, "failed", stage, message
-
-
-@dataclass
-class ConvertOptions:
-    output_dir: Path
-    formats: tuple[str, ...] = ALL_FORMATS
-    embed_font: bool = False
-    jobs: int = 1
-    force: bool = False
-    fault: str | None = None  # None: read KZARCHIVE_FAULT when the batch starts
-    date: str = ""  # conversion date; "" → metadata.conversion_date() in the parent process
-    follow_symlinks: bool = False  # convert links in a source folder that lead out of it
-    reingest_edited: bool = False  # convert a document whose TEI was edited by hand (backed up first)
-    time_limit: float = DEFAULT_TIME_LIMIT  # seconds per document; 0: none
-
-    def resolved(self) -> "ConvertOptions":
-        """Settings read from the environment are fixed once, in the parent, so that workers (which
-        may have been started earlier, with another environment) all use the same ones."""
-        return replace(self, fault=os.environ.get(FAULT_ENV, "") if self.fault is None else self.fault,
-                       date=self.date or conversion_date(), jobs=max(1, self.jobs))
-
-
 # ------------------------------------------------------------------------------ one document
 
 
@@ -466,13 +399,45 @@ def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
 
 
 def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
-    """In this process for one job (or one document), else in a pool of fresh processes. Largest
-    sources go first so that one big dissertation does not finish last on an otherwise idle pool."""
+    """In this process for one job (or one document), else in a pool of fresh processes, or on a Dask
+    cluster (--scheduler). Largest sources go first so that one big dissertation does not finish last
+    on an otherwise idle pool."""
     worker_may_die = kills_the_process(options.fault or "")  # never in the caller's own process
-    in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1)
+    in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1) and not options.scheduler
     by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
+    if options.scheduler:
+        _run_on_cluster(by_size, options, finished)
+        return
     run_all(by_size, functools.partial(_run_task, options=options), jobs=options.jobs, in_process=in_process,
             done=finished, died=_worker_died, crashed=_worker_crashed)
+
+
+def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
+    """Workers share the folders but not this process's working folder: they get absolute paths, and
+    each result gets back the paths as given, so logs and manifest read as with the local pool."""
+    from .cluster import run_all as run_on_cluster
+
+    given = {task.index: task for task in tasks}
+    on_workers = replace(options, output_dir=options.output_dir.absolute())
+
+    def as_given(task: _Task, result: DocumentResult) -> None:
+        result.source = given[task.index].source
+        result.outputs = {fmt: options.output_dir / path.name for fmt, path in result.outputs.items()}
+        for record in result.records.values():
+            record.path = options.output_dir / record.path.name
+        finished(given[task.index], result)
+
+    run_on_cluster([replace(task, source=task.source.absolute()) for task in tasks],
+                   functools.partial(_run_task, options=on_workers), jobs=options.jobs, in_process=False,
+                   done=as_given, died=_worker_died, crashed=_worker_crashed, retried=_retried,
+                   scheduler=options.scheduler, time_limit=options.time_limit)
+
+
+def _retried(task: _Task, result: DocumentResult) -> DocumentResult:
+    from .cluster import RERUN_NOTE
+
+    result.warnings.append(RERUN_NOTE)
+    return result
 
 
 def _worker_died(task: _Task) -> DocumentResult:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .manifest import MANIFEST_NAME, REPORT_NAME, summarise
-from .pipeline import DocumentResult
+from .results import DocumentResult
 
 
 def failure_line(result: DocumentResult) -> str:
