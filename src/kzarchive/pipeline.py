@@ -31,6 +31,7 @@ from .clean import clean_text
 from .errors import KzError
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
+from .lexicon.tesseract import tesseract_identity
 from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, conversion_date, load_catalog, sha256_of
 from .pool import DEFAULT_TIME_LIMIT, run_all, time_limit
@@ -343,7 +344,7 @@ def document_key(source_sha256: str, source_name: str, stem: str, entry: Catalog
     not make a document worth converting again, so an unchanged source is skipped on later days; which
     formats were asked for is not part of it either: a document is skipped when those are all there)."""
     parts = [__version__, source_sha256, source_name, stem, repr(entry), f"embed_font={options.embed_font}",
-             f"hunspell={dictionary_identity()}"]
+             f"hunspell={dictionary_identity()}", f"tesseract={tesseract_identity()}"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
