@@ -131,9 +131,26 @@ def test_dictionary_entries_count_as_stems() -> None:
     pieces = "біз дің аба жа дай ла ры мыз".split()
     listed = SyllableRepairer(dictionary=frozenset({"абажадай"}))
     assert listed.rejoin(pieces) == ["біздің", "абажадайларымыз"]
-    unlisted = SyllableRepairer(dictionary=frozenset(), weights=Weights(dictionary_count=0.0))
+    unlisted = SyllableRepairer(dictionary=frozenset(), wordlist=frozenset(), weights=Weights(dictionary_count=0.0))
     assert unlisted.rejoin(pieces) != ["біздің", "абажадайларымыз"]
     assert "word list as known stems" in listed.method_description
+
+
+def test_tesseract_word_list_forms_count_as_words() -> None:
+    """A form only Tesseract's Kazakh word list holds is a word; one that reads as two attested words
+    ("бастарту": "бас" + "тарту", web text that lost a space) is no evidence of one word."""
+    from kzarchive.lexicon.segment import WordModel, Weights
+
+    lexicon = Lexicon.default()
+    listed = WordModel(lexicon, wordlist=frozenset({"абажадайларымыз", "бастарту"}))
+    unlisted = WordModel(lexicon, wordlist=frozenset())
+    assert listed.log_prob("абажадайларымыз") > unlisted.log_prob("абажадайларымыз") + 1.0
+    assert "бас" in lexicon and "тарту" in lexicon
+    assert listed.log_prob("бастарту") == unlisted.log_prob("бастарту")
+    off = WordModel(lexicon, wordlist=frozenset({"абажадайларымыз"}), weights=Weights(wordlist_count=0.0))
+    assert off.log_prob("абажадайларымыз") == unlisted.log_prob("абажадайларымыз")
+    repairer = SyllableRepairer()
+    assert "Tesseract's Kazakh word list" in repairer.method_description
 
 
 def test_short_dictionary_entries_are_ignored() -> None:
@@ -264,7 +281,7 @@ def test_unattested_hyphenated_compound_is_scored_by_its_parts() -> None:
     assert repairer.rejoin("ол ар тын ша-ақ кет ті".split()) == ["ол", "артынша-ақ", "кетті"]
     assert repairer.rejoin("жиі-жиі сын айт ты".split()) == ["жиі-жиі", "сын", "айтты"]
     assert repairer.rejoin("іс-қи мыл да ры".split()) == ["іс-қимылдары"]
-    without = SyllableRepairer(weights=Weights(hyphen_compound=0.0))
+    without = SyllableRepairer(weights=Weights(hyphen_compound=0.0), wordlist=frozenset())
     assert without.rejoin("ол ар тын ша-ақ кет ті".split()) != ["ол", "артынша-ақ", "кетті"]
 
 

@@ -36,8 +36,9 @@ from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS, is_cyrillic_letter
 from .hunspell import HunspellChecker, dictionary_words, load_kazakh_hunspell
-from .suffixes import MAX_ENDING, VOICELESS, EndingModel, ending_agrees, harmony
+from .suffixes import MAX_ENDING, PLURAL, VOICELESS, EndingModel, ending_agrees, harmony, is_valid_ending
 from .syllabify import syllabify
+from .tesseract import tesseract_words
 from .wordlist import Lexicon, clean_word_forms
 
 MAX_PIECES_PER_WORD = 9
@@ -68,6 +69,9 @@ class Weights:
     stray_particles: bool = True  # re-attach a lone да/де/та/те that cannot be the particle there
     stray_particle_doubt: float = 4.0  # log-odds against such a lone particle being right after all
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
+    wordlist_count: float = 0.3  # pseudo-count of a form of Tesseract's Kazakh word list the corpus never saw
+    wordlist_min_len: int = 4  # its short forms ("ор", "лық") are fragments as often as words
+    wordlist_part_len: int = 2  # a listed form that is two known words of this length or more ("бастарту") does not count
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -172,9 +176,11 @@ class WordModel:
         document: Counter[str] | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
         dictionary: frozenset[str] = frozenset(),
+        wordlist: frozenset[str] = frozenset(),
     ) -> None:
         self.weights = weights
         self.dictionary = dictionary if weights.dictionary_count > 0 else frozenset()
+        self.wordlist = wordlist if weights.wordlist_count > 0 else frozenset()
         self.lexicon = lexicon
         self.hunspell = hunspell
         self.counts: Counter[str] = Counter(lexicon.counts)
@@ -186,6 +192,7 @@ class WordModel:
         self.endings = _shared_ending_model(lexicon)
         self._cache: dict[str, float] = {}
         self._morph_cache: dict[str, float] = {}
+        self._listed_cache: dict[str, bool] = {}
 
     def log_prob(self, form: str) -> float:
         cached = self._cache.get(form)
@@ -211,11 +218,32 @@ class WordModel:
     def _stem_count(self, stem: str) -> float:
         """Corpus count of a stem, else the dictionary's pseudo-count for a listed one."""
         seen = self.counts.get(stem, 0)
-        if seen or not self.dictionary:
+        if seen:
             return seen
+        if self.wordlist and self._listed(stem):
+            return self.weights.wordlist_count  # a whole form, inflected or not
         if len(stem) >= self.weights.dictionary_min_len and stem in self.dictionary:
             return self.weights.dictionary_count
         return 0
+
+    def _listed(self, form: str) -> bool:
+        """In Tesseract's word list and evidence of one word there. The list comes from web text:
+        it holds bare suffix chains ("ларымыз", "дағы") and words that lost a space ("бастарту",
+        "ауылшаруашылығы"); a listed form that reads as two known words is no evidence of one."""
+        cached = self._listed_cache.get(form)
+        if cached is None:
+            shortest = self.weights.wordlist_part_len
+            cached = (len(form) >= self.weights.wordlist_min_len and form in self.wordlist
+                      and not _bare_inflection(form)
+                      and not any(self._known_part(form[:cut]) and self._known_part(form[cut:])
+                                  for cut in range(shortest, len(form) - shortest + 1)))
+            self._listed_cache[form] = cached
+        return cached
+
+    def _known_part(self, part: str) -> bool:
+        """Attested in the corpus or the document, or a hunspell-kk entry (not only in the web list:
+        "сенімдемін" is not "сенім" + "демін")."""
+        return self.counts.get(part, 0) > 0 or part in self.dictionary
 
     def _score(self, form: str) -> float:
         if "-" in form and self.weights.hyphen_compound and not self.counts.get(form, 0):
@@ -267,6 +295,12 @@ class WordModel:
             score = math.log(seen) - self.log_total + self.endings.log_prob(stem, ending)
             best = max(best, score)
         return best + math.log(self.weights.morph) if best > -math.inf else best
+
+
+def _bare_inflection(form: str) -> bool:
+    """A plural suffix and inflection with no stem ("ларымыз", "дардың"): a fragment, listed or not.
+    (Endings that start with a derivational or verb suffix also spell stems: "сынаудан", "тасталады".)"""
+    return form[:3] in PLURAL and is_valid_ending(form)
 
 
 def _log_sum(values: list[float]) -> float:
@@ -1108,6 +1142,7 @@ class SyllableRepairer:
         boundaries: BoundaryModel | None = None,
         use_russian: bool = True,
         dictionary: frozenset[str] | None = None,
+        wordlist: frozenset[str] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         if self.lexicon is Lexicon.default():
@@ -1122,13 +1157,17 @@ class SyllableRepairer:
         document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
         if dictionary is None:
             dictionary = dictionary_words(weights.dictionary_min_len) if weights.dictionary_count > 0 else frozenset()
-        self.model = WordModel(self.lexicon, self.hunspell, document, weights, dictionary)
+        if wordlist is None:
+            wordlist = tesseract_words() if weights.wordlist_count > 0 else frozenset()
+        self.model = WordModel(self.lexicon, self.hunspell, document, weights, dictionary, wordlist)
         self.cohesion = PieceCohesion(document_text.split()) if document_text else None
         self.use_russian = use_russian
         self._russian_model: RussianWordModel | None = None
         hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell affix expansion"
         if self.model.dictionary:
             hunspell_note += f"; the {len(self.model.dictionary)} entries of hunspell-kk's word list as known stems"
+        if self.model.wordlist:
+            hunspell_note += f"; the {len(self.model.wordlist)} forms of Tesseract's Kazakh word list as known words"
         self.method_description = (
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
