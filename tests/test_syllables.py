@@ -297,3 +297,12 @@ def test_line_end_hyphen_inside_split_text_is_decided_on_the_rejoined_word() -> 
     assert document.stats["hyphens_kept"] == 1 and document.stats.get("hyphens_joined", 0) == 0
     choice = next(n for n in document.blocks[0].inlines if isinstance(n, Choice) and n.reg.startswith("қарым"))
     assert [n.kind for n in choice.orig if isinstance(n, LineBreak)] == ["hyphen-kept"]
+
+
+def test_a_piece_longer_than_any_word_does_not_glue_the_paragraph() -> None:
+    """A run of page numbers ("22,23,47,…,224,") is one piece longer than a word may be: it stays a
+    word of its own, and the pieces around it are still rejoined (the search once found no path
+    through it and returned the whole paragraph as one span)."""
+    pages = "22,23,47,86,106,124,142,171,222,224,"
+    pieces = ["Қа", "зақ", "стан", "ту", "ра", "лы", pages, "240", "бет", "тер", "де"]
+    assert SyllableRepairer().rejoin(pieces) == ["Қазақстан", "туралы", pages, "240", "беттерде"]

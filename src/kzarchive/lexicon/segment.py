@@ -375,8 +375,8 @@ def viterbi_spans(
             if end - 1 > start and not (parsed[end - 2].can_precede and piece.can_continue):
                 break
             form += piece.core.casefold()
-            if len(form) > MAX_WORD_CHARS:
-                break
+            if len(form) > MAX_WORD_CHARS and end - 1 > start:
+                break  # (a single piece is always a word: a long run of page numbers left no path at all)
             if cohesion is not None and end - 1 > start:
                 # pieces that always travel together in this document are one word
                 joined_bonus += cohesion.bonus(parsed[end - 2].core, piece.core)
