@@ -306,3 +306,16 @@ def test_a_piece_longer_than_any_word_does_not_glue_the_paragraph() -> None:
     pages = "22,23,47,86,106,124,142,171,222,224,"
     pieces = ["Қа", "зақ", "стан", "ту", "ра", "лы", pages, "240", "бет", "тер", "де"]
     assert SyllableRepairer().rejoin(pieces) == ["Қазақстан", "туралы", pages, "240", "беттерде"]
+
+
+def test_unsplit_text_of_unseen_vocabulary_is_not_taken_for_split_text() -> None:
+    """Words the sample corpus never uses are not fragments when Tesseract's Kazakh word list (or,
+    for a Russian paragraph, the Russian list) knows them; split text is still found."""
+    kazakh = ("Өңірдің климаты күрт континенттік: жазы ыстық және құрғақ, ал тау бөктерлеріндегі "
+              "жауын-шашынның жылдық мөлшері жазықтармен салыстырғанда бірнеше есе көп, сондықтан "
+              "сексеуіл мен тораңғы тоғайлары өзен аңғарларында ғана сақталған.").split()
+    russian = ("Граница между Казахстаном и Китаем протянулась более чем на тысячу семьсот километров, "
+               "большую её часть занимают горные хребты и пустыни.").split()
+    assert split_score(kazakh) < 0.5 and split_score(russian) < 0.5
+    assert split_score(split_text(kazakh, seed=1).pieces) >= 0.5
+    assert split_score(split_text(russian, seed=1).pieces) >= 0.5

@@ -1083,12 +1083,33 @@ def _split_score(pieces: Sequence[str], lexicon: Lexicon) -> float:
     words = [p.core.casefold() for p in map(parse_piece, pieces) if p.joinable and "-" not in p.core]
     if len(words) < 2:
         return 0.0
-    fragments = sum(1 for word in words if lexicon.freq(word) == 0) / len(words)
+    listed = tesseract_words()
+    score = _fragment_score(words, lambda word: _known_to_detection(word, lexicon, listed))
+    if score >= SPLIT_THRESHOLD and is_russian_paragraph(pieces):
+        # unsplit Russian is all "fragments" to the Kazakh lexicons: its long words are listed Russian
+        # words (the list is loaded only here, for a paragraph that would otherwise count as split)
+        russian = RussianWords.default()
+        score = _fragment_score(words, lambda word: _known_to_detection(word, lexicon, listed) or (
+            len(word) >= DETECTION_LISTED_MIN_LEN and russian.log_prob(word) > -math.inf))
+    return score
+
+
+def _fragment_score(words: Sequence[str], known: Callable[[str], bool]) -> float:
+    fragments = sum(1 for word in words if not known(word)) / len(words)
     short = sum(1 for word in words if len(word) <= 3) / len(words)
     evidence = 7.0 * fragments + 5.0 * short - 4.2
     # Few tokens say little: pull short lines towards "not split".
     evidence -= 3.0 / len(words)
     return 1.0 / (1.0 + math.exp(-evidence))
+
+
+# Tesseract's Kazakh word list holds syllables as words ("ла", "мыз", "лық"); only its longer forms
+# tell a word of unseen vocabulary from a fragment when detecting split text.
+DETECTION_LISTED_MIN_LEN = 5
+
+
+def _known_to_detection(word: str, lexicon: Lexicon, listed: frozenset[str]) -> bool:
+    return lexicon.freq(word) > 0 or (len(word) >= DETECTION_LISTED_MIN_LEN and word in listed)
 
 
 def is_syllable_split(pieces: Sequence[str]) -> bool:
