@@ -319,3 +319,11 @@ def test_unsplit_text_of_unseen_vocabulary_is_not_taken_for_split_text() -> None
     assert split_score(kazakh) < 0.5 and split_score(russian) < 0.5
     assert split_score(split_text(kazakh, seed=1).pieces) >= 0.5
     assert split_score(split_text(russian, seed=1).pieces) >= 0.5
+
+
+def test_names_are_rejoined_across_an_en_dash() -> None:
+    """004-like splitting cuts a dash-joined pair of names inside each name ("Қа зақ стан–Қы тай"):
+    the dash is read as the hyphen of a pair, so both names are rejoined and the dash stays."""
+    repairer = SyllableRepairer()
+    assert repairer.rejoin("Қа зақ стан–Қы тай ше ка ра сы".split()) == ["Қазақстан–Қытай", "шекарасы"]
+    assert repairer.rejoin("Ал ма ты–Қор ғас жо лы".split()) == ["Алматы–Қорғас", "жолы"]

@@ -101,9 +101,15 @@ class Piece:
         return self.joinable and not self.trail
 
 
+# An en or em dash between letters inside a piece joins two names ("су–Алашаң" of "Ата су–Алашаң қай"):
+# for scoring it is a hyphen, so the halves are rejoined as the two names (the text keeps the dash).
+_NAME_DASH_RE = re.compile(r"(?<=[^\W\d_])[–—](?=[^\W\d_])")
+
+
 @lru_cache(maxsize=100_000)
 def parse_piece(token: str) -> Piece:
     lead, core, trail = _CORE_RE.match(token).groups()
+    core = _NAME_DASH_RE.sub("-", core)  # scored as a hyphenated pair: "Атасу–Алашаңқай", "Достық–Алашаңқай"
     letters = core.replace("-", "")
     joinable = (
         bool(letters)
