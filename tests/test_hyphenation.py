@@ -122,3 +122,35 @@ def test_capitalised_word_then_russian_word_keeps_the_hyphen() -> None:
     assert decision_label(resolver.decide("Назарбаев", "оптимальный")) == KEEP
     assert decision_label(resolver.decide("Социал", "демократическая")) == KEEP
     assert decision_label(resolver.decide("Назар", "баев")) == BREAK  # a broken name
+
+
+def test_dash_between_numbers_or_names_at_a_line_end_joins_without_a_space() -> None:
+    from kzarchive.clean import clean_text, reading_paragraphs
+    from kzarchive.model import LineBreak
+
+    lines = ["Шекарадан өтетін бұл темір жол негізінен 1911–",
+             "1915 жылдары салынды, ал оның бойындағы Достық–",
+             "Алашаңқай өткелі кейінірек ашылды, бірақ ол –",
+             "мүлде жаңа жол, ал ескі жолдың бір бөлігі жол–",
+             "көпір ретінде қалды."]
+    raw = "\n".join(lines) + "\n"
+    assert reading_paragraphs(raw) == ["Шекарадан өтетін бұл темір жол негізінен 1911–1915 жылдары салынды, ал "
+                                       "оның бойындағы Достық–Алашаңқай өткелі кейінірек ашылды, бірақ ол – мүлде "
+                                       "жаңа жол, ал ескі жолдың бір бөлігі жол– көпір ретінде қалды."]
+    document = clean_text(raw)
+    kinds = [node.kind for node in document.blocks[0].inlines if isinstance(node, LineBreak)]
+    assert kinds == ["joined", "joined", "space", "space"]
+    assert document.stats["line_ends_joined"] == 2
+
+
+def test_no_space_is_left_inside_quotes_or_brackets_by_a_line_end() -> None:
+    from kzarchive.clean import reading_paragraphs
+
+    lines = ["Мұхтар Әуезов көп жыл бойы жазған әйгілі «",
+             "Абай жолы» эпопеясын соғыстан кейін аяқтады (",
+             "барлығы төрт том) және одан кейін «Өскен өркен",
+             "» романын жаза бастады."]
+    raw = "\n".join(lines) + "\n"
+    assert reading_paragraphs(raw) == ["Мұхтар Әуезов көп жыл бойы жазған әйгілі «Абай жолы» эпопеясын соғыстан "
+                                       "кейін аяқтады (барлығы төрт том) және одан кейін «Өскен өркен» романын "
+                                       "жаза бастады."]

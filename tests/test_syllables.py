@@ -131,9 +131,26 @@ def test_dictionary_entries_count_as_stems() -> None:
     pieces = "біз дің аба жа дай ла ры мыз".split()
     listed = SyllableRepairer(dictionary=frozenset({"абажадай"}))
     assert listed.rejoin(pieces) == ["біздің", "абажадайларымыз"]
-    unlisted = SyllableRepairer(dictionary=frozenset(), weights=Weights(dictionary_count=0.0))
+    unlisted = SyllableRepairer(dictionary=frozenset(), wordlist=frozenset(), weights=Weights(dictionary_count=0.0))
     assert unlisted.rejoin(pieces) != ["біздің", "абажадайларымыз"]
     assert "word list as known stems" in listed.method_description
+
+
+def test_tesseract_word_list_forms_count_as_words() -> None:
+    """A form only Tesseract's Kazakh word list holds is a word; one that reads as two attested words
+    ("бастарту": "бас" + "тарту", web text that lost a space) is no evidence of one word."""
+    from kzarchive.lexicon.segment import WordModel, Weights
+
+    lexicon = Lexicon.default()
+    listed = WordModel(lexicon, wordlist=frozenset({"абажадайларымыз", "бастарту"}))
+    unlisted = WordModel(lexicon, wordlist=frozenset())
+    assert listed.log_prob("абажадайларымыз") > unlisted.log_prob("абажадайларымыз") + 1.0
+    assert "бас" in lexicon and "тарту" in lexicon
+    assert listed.log_prob("бастарту") == unlisted.log_prob("бастарту")
+    off = WordModel(lexicon, wordlist=frozenset({"абажадайларымыз"}), weights=Weights(wordlist_count=0.0))
+    assert off.log_prob("абажадайларымыз") == unlisted.log_prob("абажадайларымыз")
+    repairer = SyllableRepairer()
+    assert "Tesseract's Kazakh word list" in repairer.method_description
 
 
 def test_short_dictionary_entries_are_ignored() -> None:
@@ -264,7 +281,7 @@ def test_unattested_hyphenated_compound_is_scored_by_its_parts() -> None:
     assert repairer.rejoin("ол ар тын ша-ақ кет ті".split()) == ["ол", "артынша-ақ", "кетті"]
     assert repairer.rejoin("жиі-жиі сын айт ты".split()) == ["жиі-жиі", "сын", "айтты"]
     assert repairer.rejoin("іс-қи мыл да ры".split()) == ["іс-қимылдары"]
-    without = SyllableRepairer(weights=Weights(hyphen_compound=0.0))
+    without = SyllableRepairer(weights=Weights(hyphen_compound=0.0), wordlist=frozenset())
     assert without.rejoin("ол ар тын ша-ақ кет ті".split()) != ["ол", "артынша-ақ", "кетті"]
 
 
@@ -280,3 +297,33 @@ def test_line_end_hyphen_inside_split_text_is_decided_on_the_rejoined_word() -> 
     assert document.stats["hyphens_kept"] == 1 and document.stats.get("hyphens_joined", 0) == 0
     choice = next(n for n in document.blocks[0].inlines if isinstance(n, Choice) and n.reg.startswith("қарым"))
     assert [n.kind for n in choice.orig if isinstance(n, LineBreak)] == ["hyphen-kept"]
+
+
+def test_a_piece_longer_than_any_word_does_not_glue_the_paragraph() -> None:
+    """A run of page numbers ("22,23,47,…,224,") is one piece longer than a word may be: it stays a
+    word of its own, and the pieces around it are still rejoined (the search once found no path
+    through it and returned the whole paragraph as one span)."""
+    pages = "22,23,47,86,106,124,142,171,222,224,"
+    pieces = ["Қа", "зақ", "стан", "ту", "ра", "лы", pages, "240", "бет", "тер", "де"]
+    assert SyllableRepairer().rejoin(pieces) == ["Қазақстан", "туралы", pages, "240", "беттерде"]
+
+
+def test_unsplit_text_of_unseen_vocabulary_is_not_taken_for_split_text() -> None:
+    """Words the sample corpus never uses are not fragments when Tesseract's Kazakh word list (or,
+    for a Russian paragraph, the Russian list) knows them; split text is still found."""
+    kazakh = ("Өңірдің климаты күрт континенттік: жазы ыстық және құрғақ, ал тау бөктерлеріндегі "
+              "жауын-шашынның жылдық мөлшері жазықтармен салыстырғанда бірнеше есе көп, сондықтан "
+              "сексеуіл мен тораңғы тоғайлары өзен аңғарларында ғана сақталған.").split()
+    russian = ("Граница между Казахстаном и Китаем протянулась более чем на тысячу семьсот километров, "
+               "большую её часть занимают горные хребты и пустыни.").split()
+    assert split_score(kazakh) < 0.5 and split_score(russian) < 0.5
+    assert split_score(split_text(kazakh, seed=1).pieces) >= 0.5
+    assert split_score(split_text(russian, seed=1).pieces) >= 0.5
+
+
+def test_names_are_rejoined_across_an_en_dash() -> None:
+    """004-like splitting cuts a dash-joined pair of names inside each name ("Қа зақ стан–Қы тай"):
+    the dash is read as the hyphen of a pair, so both names are rejoined and the dash stays."""
+    repairer = SyllableRepairer()
+    assert repairer.rejoin("Қа зақ стан–Қы тай ше ка ра сы".split()) == ["Қазақстан–Қытай", "шекарасы"]
+    assert repairer.rejoin("Ал ма ты–Қор ғас жо лы".split()) == ["Алматы–Қорғас", "жолы"]

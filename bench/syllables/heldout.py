@@ -66,6 +66,17 @@ def load_dev(corpus: Path = CORPUS, every: int = 5) -> HeldOut:
     return HeldOut(Lexicon.from_texts(train, "dev-train"), evaluation, train, ["dev"] * len(evaluation))
 
 
+def load_dev_document(corpus: Path = CORPUS, evaluated: str = "000") -> HeldOut:
+    """A development split for unseen vocabulary, inside the training texts only: one training
+    text (000) is evaluated with every learned part built from the other training texts (the 001
+    and 002 training blocks), so its words are as new to the lexicon as another domain's."""
+    texts = {path.name[:3]: path.read_text(encoding="utf-8") for path in corpus.glob("00[0-3]_*.txt")}
+    data = load(corpus)
+    train = [text for text in data.train_texts if text != texts[evaluated]]
+    evaluation = paragraph_words(texts[evaluated])
+    return HeldOut(Lexicon.from_texts(train, "dev-document-train"), evaluation, train, ["dev-doc"] * len(evaluation))
+
+
 _KAZAKH_ONLY = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 

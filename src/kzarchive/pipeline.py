@@ -24,6 +24,7 @@ from .errors import KzError
 from .faults import inject_fault, kills_the_process
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
+from .lexicon.tesseract import tesseract_identity
 from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
 from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
@@ -231,7 +232,7 @@ def document_key(source_sha256: str, source_name: str, stem: str, entry: Catalog
     not make a document worth converting again, so an unchanged source is skipped on later days; which
     formats were asked for is not part of it either: a document is skipped when those are all there)."""
     parts = [__version__, source_sha256, source_name, stem, repr(entry), f"embed_font={options.embed_font}",
-             f"hunspell={dictionary_identity()}"]
+             f"hunspell={dictionary_identity()}", f"tesseract={tesseract_identity()}"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 

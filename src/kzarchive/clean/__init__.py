@@ -93,7 +93,10 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
         ("normalization", STEP_LOOKALIKES, f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
          "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),
         ("hyphenation", STEP_HYPHENATION, f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
-         f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"). {tools.hyphens.description}"),
+         f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"); "
+         f"{stats['line_ends_joined']} line ends after an opening quote or bracket, before a closing one, or at a dash "
+         "between numbers or names (1911–1915) joined without a space (lb break=\"no\"). "
+         f"{tools.hyphens.description}"),
         ("segmentation", STEP_FORME, f"Paragraphs rebuilt from {stats['joined_lines'] + stats['blocks']} source lines; "
          f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['unnumbered_page_turns']} blank lines "
          "inside a sentence (where blank lines otherwise part paragraphs) encoded as unnumbered pb; "

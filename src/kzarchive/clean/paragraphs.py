@@ -195,6 +195,9 @@ class _BlockBuilder:
     def _line_end(self, text: str, next_text: str) -> tuple[str, LineEnd, float | None]:
         """Decide what the end of a wrapped line was: a space, a break hyphen or a real hyphen
         (with the resolver's confidence)."""
+        if _joins_without_space(text, next_text):
+            self.stats["line_ends_joined"] += 1
+            return text, "joined", None
         if not (text.endswith("-") and len(text) > 1 and text[-2].isalnum() and next_text[:1].isalnum()):
             return text, "space", None
         left = text[:-1].split()[-1] if text[:-1].split() else ""
@@ -207,6 +210,31 @@ class _BlockBuilder:
             return text, "hyphen-kept", decision.confidence
         self.stats["hyphens_joined"] += 1
         return text[:-1], "hyphen-break", decision.confidence
+
+
+# Quotes and brackets that open (a line end after one leaves no space inside: "«⏎Абай жолы»") and
+# close ("жолы⏎»"); “ and ‘ open in Russian typography and close in English, so they are not here.
+_OPENING = frozenset("«„([{")
+_CLOSING = frozenset("»)]}")
+_DASHES = frozenset("–—")
+
+
+def _joins_without_space(text: str, next_text: str) -> bool:
+    """A line end that is no space: after an opening quote or bracket, before a closing one, and at
+    an en or em dash between numbers or names written without spaces ("1911–⏎1915",
+    "Достық–⏎Алашаңқай")."""
+    if not text or not next_text:
+        return False
+    if text[-1] in _OPENING or next_text[0] in _CLOSING:
+        return True
+    if text[-1] not in _DASHES or len(text) < 2 or text[-2].isspace():
+        return False
+    before, after = text[:-1].split()[-1].lstrip("".join(_OPENING)), next_text.split()[0]
+    if not before or not after:
+        return False
+    if before[-1].isdigit() and after[0].isdigit():
+        return True
+    return before[0].isupper() and before[-1].isalpha() and after[0].isupper()
 
 
 # A figure caption on a line of its own: the picture did not survive the extraction, its label did.

@@ -36,8 +36,9 @@ from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS, is_cyrillic_letter
 from .hunspell import HunspellChecker, dictionary_words, load_kazakh_hunspell
-from .suffixes import MAX_ENDING, VOICELESS, EndingModel, ending_agrees, harmony
+from .suffixes import MAX_ENDING, PLURAL, VOICELESS, EndingModel, ending_agrees, harmony, is_valid_ending
 from .syllabify import syllabify
+from .tesseract import tesseract_words
 from .wordlist import Lexicon, clean_word_forms
 
 MAX_PIECES_PER_WORD = 9
@@ -68,6 +69,9 @@ class Weights:
     stray_particles: bool = True  # re-attach a lone да/де/та/те that cannot be the particle there
     stray_particle_doubt: float = 4.0  # log-odds against such a lone particle being right after all
     orphan: float = 2.5  # cost of an unexplained lowercase word (3+ letters) right after a capitalised one ("Бек тепов")
+    wordlist_count: float = 0.3  # pseudo-count of a form of Tesseract's Kazakh word list the corpus never saw
+    wordlist_min_len: int = 4  # its short forms ("ор", "лық") are fragments as often as words
+    wordlist_part_len: int = 2  # a listed form that is two known words of this length or more ("бастарту") does not count
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -97,9 +101,15 @@ class Piece:
         return self.joinable and not self.trail
 
 
+# An en or em dash between letters inside a piece joins two names ("су–Алашаң" of "Ата су–Алашаң қай"):
+# for scoring it is a hyphen, so the halves are rejoined as the two names (the text keeps the dash).
+_NAME_DASH_RE = re.compile(r"(?<=[^\W\d_])[–—](?=[^\W\d_])")
+
+
 @lru_cache(maxsize=100_000)
 def parse_piece(token: str) -> Piece:
     lead, core, trail = _CORE_RE.match(token).groups()
+    core = _NAME_DASH_RE.sub("-", core)  # scored as a hyphenated pair: "Атасу–Алашаңқай", "Достық–Алашаңқай"
     letters = core.replace("-", "")
     joinable = (
         bool(letters)
@@ -172,9 +182,11 @@ class WordModel:
         document: Counter[str] | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
         dictionary: frozenset[str] = frozenset(),
+        wordlist: frozenset[str] = frozenset(),
     ) -> None:
         self.weights = weights
         self.dictionary = dictionary if weights.dictionary_count > 0 else frozenset()
+        self.wordlist = wordlist if weights.wordlist_count > 0 else frozenset()
         self.lexicon = lexicon
         self.hunspell = hunspell
         self.counts: Counter[str] = Counter(lexicon.counts)
@@ -186,6 +198,7 @@ class WordModel:
         self.endings = _shared_ending_model(lexicon)
         self._cache: dict[str, float] = {}
         self._morph_cache: dict[str, float] = {}
+        self._listed_cache: dict[str, bool] = {}
 
     def log_prob(self, form: str) -> float:
         cached = self._cache.get(form)
@@ -211,11 +224,32 @@ class WordModel:
     def _stem_count(self, stem: str) -> float:
         """Corpus count of a stem, else the dictionary's pseudo-count for a listed one."""
         seen = self.counts.get(stem, 0)
-        if seen or not self.dictionary:
+        if seen:
             return seen
+        if self.wordlist and self._listed(stem):
+            return self.weights.wordlist_count  # a whole form, inflected or not
         if len(stem) >= self.weights.dictionary_min_len and stem in self.dictionary:
             return self.weights.dictionary_count
         return 0
+
+    def _listed(self, form: str) -> bool:
+        """In Tesseract's word list and evidence of one word there. The list comes from web text:
+        it holds bare suffix chains ("ларымыз", "дағы") and words that lost a space ("бастарту",
+        "ауылшаруашылығы"); a listed form that reads as two known words is no evidence of one."""
+        cached = self._listed_cache.get(form)
+        if cached is None:
+            shortest = self.weights.wordlist_part_len
+            cached = (len(form) >= self.weights.wordlist_min_len and form in self.wordlist
+                      and not _bare_inflection(form)
+                      and not any(self._known_part(form[:cut]) and self._known_part(form[cut:])
+                                  for cut in range(shortest, len(form) - shortest + 1)))
+            self._listed_cache[form] = cached
+        return cached
+
+    def _known_part(self, part: str) -> bool:
+        """Attested in the corpus or the document, or a hunspell-kk entry (not only in the web list:
+        "сенімдемін" is not "сенім" + "демін")."""
+        return self.counts.get(part, 0) > 0 or part in self.dictionary
 
     def _score(self, form: str) -> float:
         if "-" in form and self.weights.hyphen_compound and not self.counts.get(form, 0):
@@ -267,6 +301,12 @@ class WordModel:
             score = math.log(seen) - self.log_total + self.endings.log_prob(stem, ending)
             best = max(best, score)
         return best + math.log(self.weights.morph) if best > -math.inf else best
+
+
+def _bare_inflection(form: str) -> bool:
+    """A plural suffix and inflection with no stem ("ларымыз", "дардың"): a fragment, listed or not.
+    (Endings that start with a derivational or verb suffix also spell stems: "сынаудан", "тасталады".)"""
+    return form[:3] in PLURAL and is_valid_ending(form)
 
 
 def _log_sum(values: list[float]) -> float:
@@ -341,8 +381,8 @@ def viterbi_spans(
             if end - 1 > start and not (parsed[end - 2].can_precede and piece.can_continue):
                 break
             form += piece.core.casefold()
-            if len(form) > MAX_WORD_CHARS:
-                break
+            if len(form) > MAX_WORD_CHARS and end - 1 > start:
+                break  # (a single piece is always a word: a long run of page numbers left no path at all)
             if cohesion is not None and end - 1 > start:
                 # pieces that always travel together in this document are one word
                 joined_bonus += cohesion.bonus(parsed[end - 2].core, piece.core)
@@ -1049,12 +1089,33 @@ def _split_score(pieces: Sequence[str], lexicon: Lexicon) -> float:
     words = [p.core.casefold() for p in map(parse_piece, pieces) if p.joinable and "-" not in p.core]
     if len(words) < 2:
         return 0.0
-    fragments = sum(1 for word in words if lexicon.freq(word) == 0) / len(words)
+    listed = tesseract_words()
+    score = _fragment_score(words, lambda word: _known_to_detection(word, lexicon, listed))
+    if score >= SPLIT_THRESHOLD and is_russian_paragraph(pieces):
+        # unsplit Russian is all "fragments" to the Kazakh lexicons: its long words are listed Russian
+        # words (the list is loaded only here, for a paragraph that would otherwise count as split)
+        russian = RussianWords.default()
+        score = _fragment_score(words, lambda word: _known_to_detection(word, lexicon, listed) or (
+            len(word) >= DETECTION_LISTED_MIN_LEN and russian.log_prob(word) > -math.inf))
+    return score
+
+
+def _fragment_score(words: Sequence[str], known: Callable[[str], bool]) -> float:
+    fragments = sum(1 for word in words if not known(word)) / len(words)
     short = sum(1 for word in words if len(word) <= 3) / len(words)
     evidence = 7.0 * fragments + 5.0 * short - 4.2
     # Few tokens say little: pull short lines towards "not split".
     evidence -= 3.0 / len(words)
     return 1.0 / (1.0 + math.exp(-evidence))
+
+
+# Tesseract's Kazakh word list holds syllables as words ("ла", "мыз", "лық"); only its longer forms
+# tell a word of unseen vocabulary from a fragment when detecting split text.
+DETECTION_LISTED_MIN_LEN = 5
+
+
+def _known_to_detection(word: str, lexicon: Lexicon, listed: frozenset[str]) -> bool:
+    return lexicon.freq(word) > 0 or (len(word) >= DETECTION_LISTED_MIN_LEN and word in listed)
 
 
 def is_syllable_split(pieces: Sequence[str]) -> bool:
@@ -1108,6 +1169,7 @@ class SyllableRepairer:
         boundaries: BoundaryModel | None = None,
         use_russian: bool = True,
         dictionary: frozenset[str] | None = None,
+        wordlist: frozenset[str] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         if self.lexicon is Lexicon.default():
@@ -1122,13 +1184,17 @@ class SyllableRepairer:
         document = document_word_forms(document_text, self.lexicon) if document_text else Counter()
         if dictionary is None:
             dictionary = dictionary_words(weights.dictionary_min_len) if weights.dictionary_count > 0 else frozenset()
-        self.model = WordModel(self.lexicon, self.hunspell, document, weights, dictionary)
+        if wordlist is None:
+            wordlist = tesseract_words() if weights.wordlist_count > 0 else frozenset()
+        self.model = WordModel(self.lexicon, self.hunspell, document, weights, dictionary, wordlist)
         self.cohesion = PieceCohesion(document_text.split()) if document_text else None
         self.use_russian = use_russian
         self._russian_model: RussianWordModel | None = None
         hunspell_note = "with hunspell-kk via spylls" if self.hunspell else "without hunspell affix expansion"
         if self.model.dictionary:
             hunspell_note += f"; the {len(self.model.dictionary)} entries of hunspell-kk's word list as known stems"
+        if self.model.wordlist:
+            hunspell_note += f"; the {len(self.model.wordlist)} forms of Tesseract's Kazakh word list as known words"
         self.method_description = (
             "Syllable-split words rejoined by Viterbi search over word boundaries, scored by "
             f"word-form frequencies of the {self.lexicon.name} lexicon ({len(self.lexicon)} forms) "
