@@ -110,7 +110,7 @@ def build(spec: Spec) -> tuple[bytes, Truth]:
     import fontpkg
     import typst
 
-    from kzarchive.export.pdf import strip_soft_hyphens_from_text_layer
+    from kzarchive.export.pdf_bytes import tidy_pdf
     from pypdf import PdfReader
     import io
 
@@ -121,7 +121,7 @@ def build(spec: Spec) -> tuple[bytes, Truth]:
                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
     # typst glues undrawn soft hyphens onto letters' text mappings; real PDFs do not: take them out
     # the way our own PDF export does.
-    pdf = strip_soft_hyphens_from_text_layer(pdf)
+    pdf = tidy_pdf(pdf)
     if spec.toc:
         paragraphs = _with_contents(paragraphs, spec, folders, data)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
