@@ -1,6 +1,7 @@
 """One document: read → clean → structure → encode → validate → write → export; many: a batch run in
-a process pool that reports each failure and carries on, skips unchanged documents and records
-everything in output/manifest.json and output/report.html.
+a process pool (pool.py) or on a Dask cluster (cluster.py) that reports each failure and carries on,
+skips unchanged documents, keeps hand-edited masters (masters.py) and records everything in
+output/manifest.json and output/report.html.
 
 Testing aid: KZARCHIVE_FAULT makes chosen stages fail (see faults.py).
 """
@@ -48,6 +49,8 @@ from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
 T = TypeVar("T")
+
+
 # ------------------------------------------------------------------------------ one document
 
 
