@@ -225,6 +225,7 @@ def build_manifest(results: list["DocumentResult"], options: "ConvertOptions", s
         "summary": summarise(results),
         "run": {"started": _iso(started), "finished": _iso(time.time()),
                 "wall_seconds": round(time.time() - started, 3), "jobs": options.jobs,
+                "scheduler": options.scheduler or None,
                 "platform": platform.platform()},
         "documents": documents,
     }
