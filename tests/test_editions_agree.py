@@ -27,6 +27,9 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_OPS = "{http://www.idpf.org/2007/ops}type"
 
 phrase = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12).map(" ".join)
+# A heading short enough to stand on one line as the PDF's running head, which the text comparison
+# recognises as page furniture by its text (a wrapped running head would read as body words).
+short_phrase = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3).map(" ".join)
 
 
 @st.composite
@@ -69,7 +72,7 @@ def block(draw: st.DrawFn) -> str:
 def tei_body(draw: st.DrawFn) -> str:
     divisions = []
     for number in range(1, draw(st.integers(1, 3)) + 1):
-        head = f"<head>{number} тарау. {draw(phrase)}</head>" if draw(st.booleans()) else ""
+        head = f"<head>{number} тарау. {draw(short_phrase)}</head>" if draw(st.booleans()) else ""
         blocks = "".join(draw(st.lists(block(), min_size=1, max_size=4)))
         divisions.append(f'<div type="chapter" xml:id="sec-{number}">{head}{blocks}</div>')
     return "".join(divisions)
@@ -121,7 +124,7 @@ def contains_run(expected: list[str], found: list[str]) -> bool:
     return any(found[start:start + size] == expected for start in range(len(found) - size + 1))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(body=tei_body())
 def test_the_three_editions_hold_the_tei_words_in_order(body: str, tmp_path_factory) -> None:
