@@ -79,6 +79,7 @@ def test_a_hand_edit_survives_the_next_run_and_reaches_every_edition(sources, tm
     assert (out / "gamma.tei.xml").is_file()
     record = entry(out, "alpha")
     assert record["status"] == "kept" and record["note"].startswith("edited by hand: kept")
+    assert record["stats"] and record["chars"] > 0 and record["source_sha256"]  # what the source run learned
     assert record["outputs"]["tei"]["sha256"] != record["generated_tei_sha256"]
     assert "edited by hand: kept" in (out / "report.html").read_text(encoding="utf-8")
 

@@ -273,6 +273,7 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
     from .manifest import (
         Journal,
         carry_over_editions,
+        carry_over_source_facts,
         find_unchanged,
         load_previous,
         write_manifest,
@@ -301,6 +302,7 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
             def finished(task: _Task, result: DocumentResult) -> None:
                 results[task.index] = result
                 if result.ok:
+                    carry_over_source_facts(result, previous.get(task.stem))
                     carry_over_editions(result, previous.get(task.stem), options.output_dir)
                 else:
                     remove_outputs_not_made(options.output_dir, task.stem, result, previous.get(task.stem))

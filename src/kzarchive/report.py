@@ -59,6 +59,7 @@ ul.stats li b{font-variant-numeric:tabular-nums}
 details summary{cursor:pointer;color:#44607f;font-size:12px}
 .error{color:#b3261e;font-size:13px;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-word}
 .warning{color:#8a5a00;font-size:13px}
+.note{color:#7a5200;font-size:13px}
 footer{color:#8a93a3;font-size:12px;margin-top:14px}
 """
 
