@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from lxml import etree
