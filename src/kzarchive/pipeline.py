@@ -26,7 +26,9 @@ from .faults import inject_fault, kills_the_process
 from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
 from .lexicon.tesseract import tesseract_identity
-from .masters import KEPT_NOTE, HandEdit, protect_unrecorded, stale_editions
+from .masters import (
+    KEPT_NOTE, HandEdit, find_hand_edit, generated_tei_sha256, protect_unrecorded, stale_editions,
+)
 from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .pool import run_all, time_limit
@@ -86,11 +88,11 @@ def convert_source(source: Path, options: ConvertOptions, catalog: dict[str, Cat
                                                                           recorded_tei_sha256))
 
 
-def keep_edited(source: Path, options: ConvertOptions, stem: str, generated_tei_sha256: str) -> DocumentResult:
+def keep_edited(source: Path, options: ConvertOptions, stem: str, generated_sha256: str) -> DocumentResult:
     """A document whose TEI was edited by hand: the TEI is kept as it is, validated, and the editions
     older than it are exported from it again."""
     options = options.resolved()
-    result = DocumentResult(source, stem=stem, status="kept", note=KEPT_NOTE, generated_tei_sha256=generated_tei_sha256)
+    result = DocumentResult(source, stem=stem, status="kept", note=KEPT_NOTE, generated_tei_sha256=generated_sha256)
     return _run_stages(result, options, lambda stages: _keep_stages(result, stages, options))
 
 
@@ -320,8 +322,6 @@ def convert_batch(paths: Iterable[Path], options: ConvertOptions,
 
 
 def _note_hand_edits(tasks: list[_Task], previous: dict[str, dict[str, object]], options: ConvertOptions) -> None:
-    from .masters import find_hand_edit, generated_tei_sha256
-
     for task in tasks:
         if task.refused:
             continue
@@ -355,7 +355,7 @@ def remove_outputs_not_made(output_dir: Path, stem: str, result: DocumentResult,
         if fmt in result.outputs or not isinstance(out, dict):
             continue
         path = output_dir / f"{stem}{suffix}"
-        written = out.get("sha256") if fmt != "tei" else (entry or {}).get("generated_tei_sha256", out.get("sha256"))
+        written = generated_tei_sha256(entry) if fmt == "tei" else out.get("sha256")
         try:
             if sha256_file(path) == written:
                 path.unlink()
