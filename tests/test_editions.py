@@ -16,7 +16,6 @@ from kzarchive.export.epubcheck import problems, run_epubcheck
 from kzarchive.tei import TEI_NS
 from kzarchive.tei.reading import reading_text
 
-
 NS = {"t": TEI_NS}
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 KEYS = ["000", "001", "002", "003", "004"]

@@ -136,7 +136,7 @@ def test_validate_and_export_refuse_hostile_tei_without_leaking(command, tmp_pat
 
 
 def test_internal_subset_cannot_slip_through_parse_tei_bytes() -> None:
-    data = '<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY a "b">]><TEI/>'.encode()
+    data = b'<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY a "b">]><TEI/>'
     with pytest.raises(TeiError, match="DOCTYPE"):
         parse_tei_bytes(data)
 

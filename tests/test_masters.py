@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -112,7 +112,7 @@ def test_reingest_moves_the_edited_tei_to_a_dated_backup(sources, tmp_path, caps
     backups = sorted(out.glob("alpha.backup-*.tei.xml"))
     assert len(backups) == 1 and backups[0].read_bytes() == edited
     stamp = backups[0].name.removeprefix("alpha.backup-").removesuffix(".tei.xml")
-    assert datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").date() == datetime.now(timezone.utc).date()
+    assert datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").date() == datetime.now(UTC).date()
     assert (out / "alpha.tei.xml").read_bytes() == generated
     assert backups[0].name in captured.err
     assert entry(out, "alpha")["status"] == "ok"
@@ -167,7 +167,7 @@ def test_the_conversion_date_is_the_day_of_the_conversion_unless_fixed(sources, 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "out"
     assert convert(sources, out, "--formats", "tei") == 0
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     date = etree.parse(str(out / "alpha.tei.xml")).find(f".//{{{TEI_NS}}}publicationStmt/{{{TEI_NS}}}date")
     assert date is not None and date.get("when") == today
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from kzarchive.cli import main
 from kzarchive.clean.hyphenation import HyphenResolver
+from kzarchive.cli import main
 from kzarchive.decisions import CERT_MEDIUM, KINDS, REVIEW_ID_PREFIX, cert_value
 from kzarchive.pipeline import convert_source
-from kzarchive.results import ConvertOptions
 from kzarchive.report import render_report
+from kzarchive.results import ConvertOptions
 from kzarchive.review.collect import collect_decisions
 from kzarchive.tei import NSMAP, XML_ID, tei
 from kzarchive.tei.reading import reading_text

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +18,14 @@ from kzarchive.clean import clean_text
 from kzarchive.export import export_format
 from kzarchive.metadata import CatalogEntry, SourceInfo
 from kzarchive.model import (
-    Block, CleanDocument, Division, FormeWork, HeaderFacts, PageBreak, StructuredDocument, Text,
+    Block,
+    CleanDocument,
+    Division,
+    FormeWork,
+    HeaderFacts,
+    PageBreak,
+    StructuredDocument,
+    Text,
 )
 from kzarchive.pipeline import serialise_tei
 from kzarchive.read import decode_bytes

@@ -10,8 +10,19 @@ import pytest
 from lxml import etree
 
 from kzarchive.model import (
-    BiblList, Block, Choice, Division, LineBreak, ListNode, Note, Quote, Ref, StructuredDocument, Text, CleanDocument,
+    BiblList,
+    Block,
+    Choice,
+    CleanDocument,
+    Division,
     HeaderFacts,
+    LineBreak,
+    ListNode,
+    Note,
+    Quote,
+    Ref,
+    StructuredDocument,
+    Text,
 )
 from kzarchive.structure import structure_document
 from kzarchive.structure.citations import cited_numbers

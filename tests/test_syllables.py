@@ -139,7 +139,7 @@ def test_dictionary_entries_count_as_stems() -> None:
 def test_tesseract_word_list_forms_count_as_words() -> None:
     """A form only Tesseract's Kazakh word list holds is a word; one that reads as two attested words
     ("бастарту": "бас" + "тарту", web text that lost a space) is no evidence of one word."""
-    from kzarchive.lexicon.segment import WordModel, Weights
+    from kzarchive.lexicon.segment import Weights, WordModel
 
     lexicon = Lexicon.default()
     listed = WordModel(lexicon, wordlist=frozenset({"абажадайларымыз", "бастарту"}))

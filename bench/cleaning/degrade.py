@@ -40,7 +40,7 @@ class DegradeConfig:
     hyphenate_rate: float  # how often an overflowing word is hyphenated rather than moved
 
     @classmethod
-    def sample(cls, rng: random.Random) -> "DegradeConfig":
+    def sample(cls, rng: random.Random) -> DegradeConfig:
         return cls(
             width=rng.randint(50, 90),
             page_number_style=rng.choice(PAGE_NUMBER_STYLES),

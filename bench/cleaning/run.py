@@ -20,12 +20,12 @@ if __package__ in (None, ""):  # run as a script: make the repository and src/ i
     _ROOT = Path(__file__).resolve().parents[2]
     sys.path[:0] = [str(_ROOT), str(_ROOT / "src")]
 
-from kzarchive.clean.hyphenation import HyphenResolver
-from kzarchive.lexicon.wordlist import WORD_RE, Lexicon
-
 from bench.cleaning.degrade import Degraded, degrade
 from bench.cleaning.score import Reader, case_triples, evaluate_reader, score_hyphens
 from bench.cleaning.sources import PROSE_DOCS, clean_paragraphs, corpus_texts
+
+from kzarchive.clean.hyphenation import HyphenResolver
+from kzarchive.lexicon.wordlist import WORD_RE, Lexicon
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_GOLD = REPO / "tests" / "data" / "real_hyphens.tsv"

@@ -107,12 +107,13 @@ def _items(spec: Spec) -> tuple[list[dict], list[str], list[str]]:
 
 
 def build(spec: Spec) -> tuple[bytes, Truth]:
+    import io
+
     import fontpkg
     import typst
+    from pypdf import PdfReader
 
     from kzarchive.export.pdf_bytes import tidy_pdf
-    from pypdf import PdfReader
-    import io
 
     items, paragraphs, notes = _items(spec)
     data = {k: v for k, v in asdict(spec).items() if k != "sections"} | {"items": items}

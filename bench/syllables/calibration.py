@@ -19,7 +19,6 @@ from kzarchive.decisions import cert_label
 from kzarchive.lexicon.margins import JoinScorer
 from kzarchive.lexicon.segment import SyllableRepairer
 
-
 Case = tuple[list[str], set[tuple[int, int]]]  # pieces, true word spans
 
 

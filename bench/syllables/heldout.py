@@ -12,12 +12,11 @@ external dictionary. `load_dev` is a split inside the training texts for tuning.
 from __future__ import annotations
 
 import argparse
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-import random
 
 from generate import paragraph_words, split_text, split_word
 from score import Score, score_spans

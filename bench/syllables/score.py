@@ -17,7 +17,7 @@ class Score:
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 1.0
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         self.correct += other.correct
         self.total += other.total
         self.errors.extend(other.errors)

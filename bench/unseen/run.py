@@ -29,13 +29,19 @@ for _path in (_ROOT, _ROOT / "src", _ROOT / "bench" / "syllables"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from bench.cleaning.degrade import (  # noqa: E402
+    BLANK_STYLES,
+    HEAD_PLACES,
+    PAGE_NUMBER_STYLES,
+    RUNNING_HEADS,
+    DegradeConfig,
+    Degraded,
+    degrade,
+)
+from bench.cleaning.score import HyphenScore, case_triples, evaluate_reader, score_hyphens  # noqa: E402
 from generate import split_text  # noqa: E402
 from score import Score, score_spans  # noqa: E402
 
-from bench.cleaning.degrade import (  # noqa: E402
-    BLANK_STYLES, HEAD_PLACES, PAGE_NUMBER_STYLES, RUNNING_HEADS, DegradeConfig, Degraded, degrade,
-)
-from bench.cleaning.score import HyphenScore, case_triples, evaluate_reader, score_hyphens  # noqa: E402
 from kzarchive.clean import reading_paragraphs  # noqa: E402
 from kzarchive.clean.hyphenation import HyphenResolver  # noqa: E402
 from kzarchive.lexicon.segment import SyllableRepairer  # noqa: E402

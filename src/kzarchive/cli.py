@@ -20,9 +20,9 @@ from .errors import ExitCode, KzError
 from .export import EXPORT_FORMATS
 from .manifest import MANIFEST_NAME
 from .pipeline import convert_batch
-from .results import ALL_FORMATS, ConvertOptions
 from .pool import DEFAULT_TIME_LIMIT
 from .progress import make_reporter
+from .results import ALL_FORMATS, ConvertOptions
 from .sources import SOURCE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_review_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = commands.add_parser(
         "review", help="write a review page of a TEI master's cleaning decisions",
         description="Write a self-contained HTML page listing every cleaning decision of the TEI, least certain "
@@ -207,7 +207,7 @@ def _convert(args: argparse.Namespace) -> int:
     return ExitCode.SOME_FAILED if any(not r.ok for r in results) else ExitCode.OK
 
 
-def _schema_or_none(args: argparse.Namespace) -> "etree.RelaxNG | None":
+def _schema_or_none(args: argparse.Namespace) -> etree.RelaxNG | None:
     """The schema asked for (ours by default); None, with the reason on stderr, if it cannot load."""
     from .tei.validate import load_schema
 
@@ -261,7 +261,7 @@ def _export(args: argparse.Namespace) -> int:
     return ExitCode.SOME_FAILED if failed else ExitCode.OK
 
 
-def _export_one(path: Path, args: argparse.Namespace, schema: "etree.RelaxNG") -> bool:
+def _export_one(path: Path, args: argparse.Namespace, schema: etree.RelaxNG) -> bool:
     """Export one TEI file; the output folder's manifest records what was made. False on failure."""
     from .export import export_format
     from .manifest import record_export
@@ -332,7 +332,7 @@ def _apply(args: argparse.Namespace) -> int:
 
 
 
-def _record_applied(tei_path: Path, exported: "Sequence[Path]") -> None:
+def _record_applied(tei_path: Path, exported: Sequence[Path]) -> None:
     """A corrected TEI in a convert output folder: the manifest learns its new bytes and editions, so
     the next convert keeps it as a hand-corrected master and does not make its editions again."""
     from .fsutil import folder_lock

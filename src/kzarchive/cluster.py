@@ -94,7 +94,7 @@ def run_all(items: list[Item], work: Callable[[Item], Outcome], *, jobs: int, in
                 done(item, died(item))
 
 
-def _run_batch(client: "Client", items: list[Item], work: Callable[[Item], Outcome], time_limit: float,
+def _run_batch(client: Client, items: list[Item], work: Callable[[Item], Outcome], time_limit: float,
                done: Callable[[Item, Outcome], None],
                crashed: Callable[[Item, Exception], Outcome]) -> list[Item]:
     """Run the items in the order given, at most IN_FLIGHT at a time; returns those whose worker died
@@ -139,7 +139,7 @@ def _run_batch(client: "Client", items: list[Item], work: Callable[[Item], Outco
 
 
 @contextlib.contextmanager
-def _connected(scheduler: str) -> Iterator["Client"]:
+def _connected(scheduler: str) -> Iterator[Client]:
     """A client of the scheduler, or of a LocalCluster started (and stopped) for this run. Dask's own
     log lines are silenced: the run reports every document itself, and --log-json must stay JSON."""
     reason = unavailable_reason()
@@ -167,7 +167,7 @@ def _connected(scheduler: str) -> Iterator["Client"]:
         yield client
 
 
-def _check_workers(client: "Client") -> None:
+def _check_workers(client: Client) -> None:
     """Every worker must run this kzarchive: another version would make other outputs."""
     from .cluster_worker import kzarchive_version
 

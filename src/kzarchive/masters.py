@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ def find_hand_edit(tei_path: Path, entry: dict[str, Any] | None) -> HandEdit | N
 
 def back_up(path: Path, now: datetime | None = None) -> Path:
     """Move a file aside to NAME.backup-YYYYMMDDTHHMMSSZ.tei.xml (a free name) and return that name."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     base = path.name.removesuffix(TEI_SUFFIX) if path.name.endswith(TEI_SUFFIX) else path.name
     suffix = TEI_SUFFIX if path.name.endswith(TEI_SUFFIX) else ""
     for attempt in range(1, 1000):

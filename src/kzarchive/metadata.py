@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import InputError
@@ -54,8 +54,8 @@ def conversion_date() -> str:
     convention for outputs that are byte-identical whenever they are made."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
-    return datetime.now(timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 def load_catalog(folder: Path) -> dict[str, CatalogEntry]:

@@ -46,7 +46,7 @@ class FormeWork:
 class Choice:
     """A regularised form with its source form: syllable-split words, look-alike letters."""
 
-    orig: list["Inline"]
+    orig: list[Inline]
     reg: str
     reason: Literal["syllables", "lookalike", "script", "notecall", "encoding"]  # notecall: a glued footnote number
     confidence: float | None = None  # the model's own, when it has one (else decisions.RULE_CONFIDENCE)
@@ -63,7 +63,7 @@ class NoteRef:
 @dataclass
 class Note:
     n: str
-    content: list["Inline"]
+    content: list[Inline]
     kind: Literal["foot", "url"] = "foot"
     xml_id: str = ""
     lang: str | None = None
@@ -72,14 +72,14 @@ class Note:
 @dataclass
 class Ref:
     target: str
-    content: list["Inline"]
+    content: list[Inline]
     type: str = "bibl"
 
 
 @dataclass
 class Foreign:
     lang: str
-    content: list["Inline"]
+    content: list[Inline]
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Quote:
     """A quotation run into a paragraph, in another language than the paragraph (<quote xml:lang>)."""
 
     lang: str
-    content: list["Inline"]
+    content: list[Inline]
 
 
 Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign, Quote]
@@ -160,7 +160,7 @@ class CleanDocument:
 @dataclass
 class ListItem:
     block: Block
-    sublists: list["ListNode"] = field(default_factory=list)
+    sublists: list[ListNode] = field(default_factory=list)
 
 
 @dataclass
@@ -178,7 +178,7 @@ class BiblList:
 class Division:
     type: str                                   # article, introduction, chapter, section, …
     heads: list[Block] = field(default_factory=list)
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     bylines: list[Block] = field(default_factory=list)
     n: str = ""
     subtype: str = ""

@@ -27,7 +27,12 @@ from .fsutil import atomic_write_bytes, sha256_file
 from .lexicon.hunspell import dictionary_identity
 from .lexicon.tesseract import tesseract_identity
 from .masters import (
-    KEPT_NOTE, HandEdit, find_hand_edit, generated_tei_sha256, protect_unrecorded, stale_editions,
+    KEPT_NOTE,
+    HandEdit,
+    find_hand_edit,
+    generated_tei_sha256,
+    protect_unrecorded,
+    stale_editions,
 )
 from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
@@ -96,7 +101,7 @@ def keep_edited(source: Path, options: ConvertOptions, stem: str, generated_sha2
     return _run_stages(result, options, lambda stages: _keep_stages(result, stages, options))
 
 
-def _run_stages(result: DocumentResult, options: ConvertOptions, body: Callable[["_Stages"], None]) -> DocumentResult:
+def _run_stages(result: DocumentResult, options: ConvertOptions, body: Callable[[_Stages], None]) -> DocumentResult:
     stages = _Stages(result, options.fault or "")
     try:
         with time_limit(options.time_limit):
@@ -363,7 +368,7 @@ def remove_outputs_not_made(output_dir: Path, stem: str, result: DocumentResult,
             continue  # gone already, or not a regular file: nothing of ours to remove
 
 
-def _deliver(result: DocumentResult, index: int, emit: "_OrderedEmitter",
+def _deliver(result: DocumentResult, index: int, emit: _OrderedEmitter,
              on_complete: Callable[[DocumentResult], None] | None) -> None:
     if on_complete:
         on_complete(result)

@@ -80,7 +80,7 @@ class ConvertOptions:
     time_limit: float = DEFAULT_TIME_LIMIT  # seconds per document; 0: none
     scheduler: str = ""  # a Dask scheduler's address, or local:N (cluster.py); "": the local process pool
 
-    def resolved(self) -> "ConvertOptions":
+    def resolved(self) -> ConvertOptions:
         """Settings read from the environment are fixed once, in the parent, so that workers (which
         may have been started earlier, with another environment) all use the same ones."""
         return replace(self, fault=os.environ.get(FAULT_ENV, "") if self.fault is None else self.fault,

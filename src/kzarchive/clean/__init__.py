@@ -45,7 +45,7 @@ class CleaningTools:
     syllables: SyllableRepairer
 
     @classmethod
-    def for_document(cls, text: str, lexicon: Lexicon | None = None) -> "CleaningTools":
+    def for_document(cls, text: str, lexicon: Lexicon | None = None) -> CleaningTools:
         lexicon = lexicon or Lexicon.default()
         return cls(HyphenResolver(lexicon, document_text=text), SyllableRepairer(lexicon, document_text=text))
 

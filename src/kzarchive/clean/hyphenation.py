@@ -19,8 +19,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..lexicon.hunspell import load_kazakh_hunspell
-from ..lexicon.wordlist import Lexicon, clean_word_forms
 from ..lexicon.segment import RussianWords
+from ..lexicon.wordlist import Lexicon, clean_word_forms
 
 # Punctuation that may open a token ("«Ор-").
 _LEADING_PUNCT = "«\"'“„‘([{<"

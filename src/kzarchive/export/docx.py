@@ -27,8 +27,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from lxml import etree
 
-from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
+from ..fsutil import atomic_write_bytes
 from ..tei import TEI_NS, XML_ID, XML_LANG, tei
 from ..tei.parse import parse_tei_file
 from ..tei.reading import Metadata, element_lang, in_language, normalize_space, read_metadata

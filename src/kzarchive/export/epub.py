@@ -14,14 +14,14 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
 
-from ..fsutil import atomic_write_bytes
 from ..errors import ExportError
+from ..fsutil import atomic_write_bytes
 from ..tei import TEI_NS, XML_ID, XML_LANG, tei
 from ..tei.parse import parse_tei_file
 from ..tei.reading import (
@@ -30,8 +30,8 @@ from ..tei.reading import (
     element_lang,
     is_reading_note,
     normalize_space,
-    prints_its_number,
     preferred_alternative,
+    prints_its_number,
     read_metadata,
     reading_text,
 )
@@ -112,7 +112,7 @@ INVISIBLE_TAGS = {tei(t) for t in ("fw", "anchor", "milestone", "cb", "gap", "sp
 
 W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
-ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can carry
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can carry
 
 
 def h(tag: str) -> str:
@@ -831,7 +831,7 @@ def parse_w3c_date(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(padded.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def modification_time(root: etree._Element) -> datetime:
@@ -849,7 +849,7 @@ def modification_time(root: etree._Element) -> datetime:
             return when
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
     return ZIP_EPOCH
 
 

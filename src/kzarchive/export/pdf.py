@@ -9,12 +9,11 @@ typst leaves in its ToUnicode maps.
 
 from __future__ import annotations
 
-from copy import deepcopy
-
 import datetime as dt
 import json
 import re
 import unicodedata
+from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,16 +21,23 @@ from typing import Any
 
 from lxml import etree
 
-from ..fsutil import atomic_write_bytes
 from ..errors import ExportError, KzError
+from ..fsutil import atomic_write_bytes
 from ..lexicon.syllabify import hyphenation_points
-from .pdf_bytes import tidy_pdf
 from ..tei import XML_ID, tei
 from ..tei.parse import parse_tei_file
 from ..tei.reading import (
-    SOURCE_LABEL, Metadata, element_lang, in_language, is_supplied_title, normalize_space, prints_its_number,
-    read_metadata, reading_text,
+    SOURCE_LABEL,
+    Metadata,
+    element_lang,
+    in_language,
+    is_supplied_title,
+    normalize_space,
+    prints_its_number,
+    read_metadata,
+    reading_text,
 )
+from .pdf_bytes import tidy_pdf
 
 TEMPLATE = Path(__file__).with_name("pdf_template.typ")
 SOFT_HYPHEN = "\u00ad"
@@ -518,7 +524,7 @@ def publication_date(meta: Metadata) -> tuple[int, int, int]:
 def creation_time(meta: Metadata) -> dt.datetime:
     """The PDF's creation date comes from the TEI, never the clock, so re-exports are identical."""
     year, month, day = publication_date(meta)
-    return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+    return dt.datetime(year, month, day, tzinfo=dt.UTC)
 
 
 # ---------------------------------------------------------------------------- typst

@@ -338,11 +338,11 @@ def _shared_ending_model(lexicon: Lexicon) -> EndingModel:
 def viterbi_spans(
     pieces: Sequence[str],
     model: WordModel,
-    cohesion: "PieceCohesion | None" = None,
-    clitics: "CliticModel | None" = None,
-    boundaries: "BoundaryModel | None" = None,
+    cohesion: PieceCohesion | None = None,
+    clitics: CliticModel | None = None,
+    boundaries: BoundaryModel | None = None,
     letter_words: bool = False,
-    russian: "RussianWordModel | None" = None,
+    russian: RussianWordModel | None = None,
     russian_runs: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Best grouping of pieces into words. With `letter_words` (Russian paragraphs) a
@@ -414,7 +414,7 @@ def _alone(piece: Piece) -> Piece:
 
 
 def _fix_clitics(
-    parsed: Sequence[Piece], spans: list[tuple[int, int]], clitics: "CliticModel", model: WordModel,
+    parsed: Sequence[Piece], spans: list[tuple[int, int]], clitics: CliticModel, model: WordModel,
     run: Sequence[int] = (),
 ) -> list[tuple[int, int]]:
     """Attach or detach мен/да/ма… pieces by the clitic model, which sees the words around
@@ -737,7 +737,7 @@ class CliticModel:
                 break
 
     @classmethod
-    def learn(cls, texts: Iterable[str], epochs: int = 8, rate: float = 0.2, l2: float = 1e-4) -> "CliticModel":
+    def learn(cls, texts: Iterable[str], epochs: int = 8, rate: float = 0.2, l2: float = 1e-4) -> CliticModel:
         data = [event for text in texts for event in cls.events(text)]
         return cls(_train_logistic(data, epochs, rate, l2))
 
@@ -745,7 +745,7 @@ class CliticModel:
         return "".join(f"{f}\t{w}\n" for f, w in sorted(self.weights.items()))
 
     @classmethod
-    def from_tsv(cls, text: str) -> "CliticModel":
+    def from_tsv(cls, text: str) -> CliticModel:
         weights = {}
         for row in text.splitlines():
             feature, _, value = row.rpartition("\t")
@@ -754,7 +754,7 @@ class CliticModel:
         return cls(weights)
 
     @classmethod
-    def default(cls) -> "CliticModel":
+    def default(cls) -> CliticModel:
         return _default_clitic_model()
 
 
@@ -845,7 +845,7 @@ class BoundaryModel:
         return cached
 
     @staticmethod
-    def events(text: str, splitter: "Callable[[str], list[str]] | None" = None) -> Iterable[tuple[list[str], int]]:
+    def events(text: str, splitter: Callable[[str], list[str]] | None = None) -> Iterable[tuple[list[str], int]]:
         split = splitter or _simple_split
         text = _HYPHEN_BREAK_RE.sub(r"\1\2", text)
         for block in re.split(r"\n\s*\n", text):
@@ -861,9 +861,9 @@ class BoundaryModel:
 
     @classmethod
     def learn(
-        cls, texts: Iterable[str], splitter: "Callable[[str], list[str]] | None" = None,
+        cls, texts: Iterable[str], splitter: Callable[[str], list[str]] | None = None,
         epochs: int = 3, rate: float = 0.2, l2: float = 1e-4,
-    ) -> "BoundaryModel":
+    ) -> BoundaryModel:
         data = [event for text in texts for event in cls.events(text, splitter)]
         return cls(_train_logistic(data, epochs, rate, l2))
 
@@ -871,11 +871,11 @@ class BoundaryModel:
         return "".join(f"{f}\t{w}\n" for f, w in sorted(self.weights.items()))
 
     @classmethod
-    def from_tsv(cls, text: str) -> "BoundaryModel":
+    def from_tsv(cls, text: str) -> BoundaryModel:
         return cls(CliticModel.from_tsv(text).weights)
 
     @classmethod
-    def default(cls) -> "BoundaryModel":
+    def default(cls) -> BoundaryModel:
         return _default_boundary_model()
 
 
@@ -919,7 +919,7 @@ class RussianWords:
         return (value - 9.0) * _LN10 if value is not None else -math.inf
 
     @classmethod
-    def from_tsv(cls, text: str) -> "RussianWords":
+    def from_tsv(cls, text: str) -> RussianWords:
         zipf: dict[str, float] = {}
         for row in text.splitlines():
             form, _, value = row.partition("\t")
@@ -928,7 +928,7 @@ class RussianWords:
         return cls(zipf)
 
     @classmethod
-    def default(cls) -> "RussianWords":
+    def default(cls) -> RussianWords:
         return _default_russian_words()
 
 
@@ -1214,13 +1214,13 @@ class SyllableRepairer:
         return viterbi_spans(pieces, self.model, self.cohesion, self.clitics, self.boundaries,
                              russian=russian, russian_runs=runs if russian is not None else ())
 
-    def scoring_model(self, pieces: Sequence[str]) -> "WordModel | RussianWordModel":
+    def scoring_model(self, pieces: Sequence[str]) -> WordModel | RussianWordModel:
         """The word model `segment` scores a paragraph with (for the confidence of its joins)."""
         if self.use_russian and is_russian_paragraph(pieces):
             return self._russian() or self.model
         return self.model
 
-    def _russian(self) -> "RussianWordModel | None":
+    def _russian(self) -> RussianWordModel | None:
         """The Russian-paragraph model, built on first use (None without the Russian list)."""
         if self._russian_model is None:
             words = RussianWords.default()

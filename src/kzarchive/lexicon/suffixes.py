@@ -157,7 +157,7 @@ class EndingModel:
     totals: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def learn(cls, counts: Mapping[str, int], min_stem_len: int = 3) -> "EndingModel":
+    def learn(cls, counts: Mapping[str, int], min_stem_len: int = 3) -> EndingModel:
         model = cls()
         for form in counts:
             for stem, ending in _known_splits(form, counts, min_stem_len):

@@ -23,18 +23,18 @@ class Lexicon:
         self.name = name
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], name: str = "texts") -> "Lexicon":
+    def from_texts(cls, texts: Iterable[str], name: str = "texts") -> Lexicon:
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(clean_word_forms(text))
         return cls(counts, name)
 
     @classmethod
-    def default(cls) -> "Lexicon":
+    def default(cls) -> Lexicon:
         return _load_default()
 
     @classmethod
-    def from_tsv(cls, text: str, name: str = "tsv") -> "Lexicon":
+    def from_tsv(cls, text: str, name: str = "tsv") -> Lexicon:
         """Read `word<TAB>count` rows (the shipped data format)."""
         return cls(_parse_tsv(text), name)
 
@@ -51,10 +51,10 @@ class Lexicon:
         """Add-one smoothed log-probability; unseen words get the floor."""
         return math.log((self.freq(word) + 1) / (self.total + len(self.counts) + 1))
 
-    def merged(self, other: "Lexicon") -> "Lexicon":
+    def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon(self.counts + other.counts, f"{self.name}+{other.name}")
 
-    def without(self, other: "Lexicon") -> "Lexicon":
+    def without(self, other: Lexicon) -> Lexicon:
         """This lexicon minus another one's counts (to hold text out of an evaluation)."""
         return Lexicon(self.counts - other.counts, f"{self.name}-{other.name}")
 

@@ -15,7 +15,7 @@ import json
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -116,7 +116,7 @@ def apply_corrections(corrections_path: Path, tei_path: Path | None = None, by: 
     result = ApplyResult(tei_path, applied=True)
     _apply_all(tree.getroot(), corrections.decisions, f"#{change_id}", result.counts)
     _add_change(tree.getroot(), change_id, corrections, corrections_path.name, by,
-                today or datetime.now(timezone.utc).date().isoformat(), result.counts)
+                today or datetime.now(UTC).date().isoformat(), result.counts)
     issues = validate_tree(tree)
     if issues:
         raise CorrectionsError(f"refused: the corrected TEI would not be valid: {issues[0].format(tei_path.name)}")

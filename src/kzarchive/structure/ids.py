@@ -7,7 +7,19 @@ import re
 from collections.abc import Iterator
 
 from ..model import (
-    BiblList, Block, Choice, Division, Foreign, Inline, ListNode, Node, Note, PageBreak, Quote, Ref, StructuredDocument,
+    BiblList,
+    Block,
+    Choice,
+    Division,
+    Foreign,
+    Inline,
+    ListNode,
+    Node,
+    Note,
+    PageBreak,
+    Quote,
+    Ref,
+    StructuredDocument,
 )
 
 _TYPE_IDS = {"introduction": "intro", "conclusion": "concl", "contents": "contents", "bibliography": "bibliography",

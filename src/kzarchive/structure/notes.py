@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..clean.pieces import Atom, atomise, rebuild
-from ..model import Block, Choice, Division, Inline, Note, Node, StructuredDocument, Text
+from ..model import Block, Choice, Division, Inline, Node, Note, StructuredDocument, Text
 from .ids import iter_blocks
 from .inlines import iter_lines, leading_text
 

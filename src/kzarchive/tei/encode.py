@@ -9,13 +9,36 @@ from lxml import etree
 
 from .. import __version__
 from ..decisions import (
-    RULE_CONFIDENCE, STEP_FORME, STEP_HEADINGS, STEP_HYPHENATION, STEP_NOTES, STEP_OF_CHOICE, STEP_READING,
-    cert_value, heading_confidence,
+    RULE_CONFIDENCE,
+    STEP_FORME,
+    STEP_HEADINGS,
+    STEP_HYPHENATION,
+    STEP_NOTES,
+    STEP_OF_CHOICE,
+    STEP_READING,
+    cert_value,
+    heading_confidence,
 )
 from ..metadata import SourceInfo
 from ..model import (
-    BiblList, Block, Choice, Division, FormeWork, Foreign, Inline, LineBreak, ListItem, ListNode, Node, Note, NoteRef,
-    PageBreak, Quote, Ref, StructuredDocument, Text,
+    BiblList,
+    Block,
+    Choice,
+    Division,
+    Foreign,
+    FormeWork,
+    Inline,
+    LineBreak,
+    ListItem,
+    ListNode,
+    Node,
+    Note,
+    NoteRef,
+    PageBreak,
+    Quote,
+    Ref,
+    StructuredDocument,
+    Text,
 )
 from . import TEI_NS, XML_ID, XML_LANG, tei
 from .decisions import number_decisions
