@@ -81,7 +81,9 @@ def test_outputs_and_logs_do_not_depend_on_jobs(sources, tmp_path, capsys) -> No
     assert digests(tmp_path / "j1") == digests(tmp_path / "j2")
     assert len(digests(tmp_path / "j1", "*.tei.xml")) == 3
     assert logs["1"] == logs["2"].replace("/j2/", "/j1/")
-    strip = lambda m: [{k: v for k, v in d.items() if k not in ("timings", "worker_peak_rss_kb")} for d in m["documents"]]
+    def strip(m: dict) -> list[dict]:
+        return [{k: v for k, v in d.items() if k not in ("timings", "worker_peak_rss_kb")} for d in m["documents"]]
+
     assert strip(manifest(tmp_path / "j1")) == strip(manifest(tmp_path / "j2"))
 
 
@@ -211,7 +213,7 @@ def test_a_failing_stage_fails_only_its_document(stage, sources, tmp_path, monke
     monkeypatch.setenv("KZARCHIVE_FAULT", f"{stage}:beta")
     assert run_cli(sources, "-o", out, "--formats", formats, "--jobs", "1") == 1
     captured = capsys.readouterr()
-    failure = [l for l in captured.err.splitlines() if "beta.txt" in l]
+    failure = [ln for ln in captured.err.splitlines() if "beta.txt" in ln]
     assert failure == [f"FAILED  {sources / 'beta.txt'}: {stage}: injected fault in {stage}"]
     assert "Traceback" not in captured.err
     docs = {d["source_name"]: d for d in manifest(out)["documents"]}

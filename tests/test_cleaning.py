@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from lxml import etree
@@ -69,7 +70,7 @@ def test_real_hyphens_stay_and_break_hyphens_go(tei_trees) -> None:
 
 def test_dissertation_paragraphs_are_not_broken_mid_sentence(tei_trees) -> None:
     paragraphs = [reading_text(p) for p in tei_trees["001"].getroot().iterfind(".//t:body//t:p", NS)]
-    broken = [(a[-30:], b[:30]) for a, b in zip(paragraphs, paragraphs[1:]) if b[:1].islower() and not a.endswith((".", ":", ";"))]
+    broken = [(a[-30:], b[:30]) for a, b in pairwise(paragraphs) if b[:1].islower() and not a.endswith((".", ":", ";"))]
     assert broken == []
     assert len(paragraphs) > 300
 

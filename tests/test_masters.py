@@ -142,7 +142,7 @@ def test_an_invalid_hand_edit_is_kept_reported_and_never_deleted(sources, tmp_pa
         assert convert(sources, out, "--formats", "tei,docx") == 1
         captured = capsys.readouterr()
         assert tei.read_bytes() == broken
-        line = next(l for l in captured.err.splitlines() if "alpha.txt" in l)
+        line = next(ln for ln in captured.err.splitlines() if "alpha.txt" in ln)
         assert "edited by hand and kept, but not valid TEI" in line and "alpha.tei.xml:" in line
         assert "beta.txt" not in captured.err
         assert entry(out, "alpha")["generated_tei_sha256"]

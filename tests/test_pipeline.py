@@ -97,7 +97,7 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path, capsys) -> None
             assert produced, name
         else:
             assert not produced, name
-            line = next(l for l in captured.err.splitlines() if name in l)
+            line = next(ln for ln in captured.err.splitlines() if name in ln)
             assert outcome in line and line.count("\n") == 0
 
 
@@ -127,8 +127,8 @@ def test_validate_reports_file_line_column(tmp_path, converted_tei, capsys) -> N
     capsys.readouterr()
     assert main(["validate", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    line_no = next(i for i, l in enumerate(text.splitlines(), 1) if "<table/>" in l)
-    assert any(l.startswith(f"{broken}:{line_no}:") for l in out), out
+    line_no = next(i for i, ln in enumerate(text.splitlines(), 1) if "<table/>" in ln)
+    assert any(ln.startswith(f"{broken}:{line_no}:") for ln in out), out
 
 
 def test_validate_refuses_entities_and_malformed_xml(tmp_path, capsys) -> None:

@@ -139,7 +139,7 @@ def load_real_gold(path: Path = REAL_GOLD) -> list[dict[str, str]]:
     rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [row for row in rows if row and not row[0].startswith("#")]
     header, body = rows[0], rows[1:]
-    return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in body]
+    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in body]
 
 
 def real_figures(hunspell: bool, lexicon_from: str) -> dict:

@@ -62,7 +62,7 @@ def score_tei(name: str, tree: etree._ElementTree, truth: Truth) -> Score:
     fws = [" ".join(fw.itertext()) for fw in root.iter(f"{{{TEI_NS}}}fw")]
     lost = [fw for fw in fws if not _is_furniture(fw, furniture_words)]
     page_ns = [pb.get("n", "") for pb in root.iter(f"{{{TEI_NS}}}pb")]
-    right = sum(1 for a, b in zip(page_ns, truth.page_numbers) if a == b) if len(page_ns) == len(truth.page_numbers) else 0
+    right = sum(1 for a, b in zip(page_ns, truth.page_numbers, strict=True) if a == b) if len(page_ns) == len(truth.page_numbers) else 0
     examples += [f"lost as fw: {fw}" for fw in lost]
     blocks = {" ".join(words(reading_text(el))) for tag in ("p", "head", "item")
               for el in text.iter(f"{{{TEI_NS}}}{tag}")}

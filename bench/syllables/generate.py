@@ -20,6 +20,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from kzarchive.lexicon.alphabet import KAZAKH_VOWELS, is_cyrillic_word
 from kzarchive.lexicon.syllabify import syllabify
@@ -85,7 +86,7 @@ def split_segment(word: str, rng: random.Random) -> list[str]:
 def _allowed_cuts(word: str, syllables: Sequence[str]) -> list[int]:
     cuts: list[int] = []
     offset = 0
-    for left, right in zip(syllables, syllables[1:]):
+    for left, right in pairwise(syllables):
         offset += len(left)
         if left[-1] in KAZAKH_VOWELS and right[0] in KAZAKH_VOWELS:
             continue  # hiatus
@@ -127,7 +128,7 @@ def _drop_one_letter_pieces(word: str, cuts: list[int]) -> list[int]:
 
 def _cut(word: str, cuts: Sequence[int]) -> list[str]:
     bounds = [0, *cuts, len(word)]
-    return [word[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+    return [word[a:b] for a, b in pairwise(bounds) if a < b]
 
 
 def split_text(words: Sequence[str], seed: int = 0, width: int = LINE_WIDTH) -> SplitText:

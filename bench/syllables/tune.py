@@ -28,7 +28,7 @@ def main() -> None:
     }
     results = []
     for values in itertools.product(*grid.values()):
-        weights = Weights(**dict(zip(grid, values)))
+        weights = Weights(**dict(zip(grid, values, strict=True)))
         repairer = SyllableRepairer(data.lexicon, weights=weights, clitics=clitics, boundaries=boundaries)
         score = evaluate(data, limit=limit, repairer=repairer)
         results.append((score.accuracy, weights))

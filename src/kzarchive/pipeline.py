@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from lxml import etree
 
@@ -35,9 +35,10 @@ from .masters import (
     stale_editions,
 )
 from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
+from .model import CleanDocument
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .pool import run_all, time_limit
-from .read import decode_bytes, read_source_bytes
+from .read import SourceText, decode_bytes, read_source_bytes
 from .results import ConvertOptions, DocumentResult, OutputRecord
 from .review.page import write_review_page
 from .sources import (
@@ -56,6 +57,7 @@ from .tei.parse import parse_tei_bytes, parse_tei_file
 from .tei.validate import validate_tree
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 # ------------------------------------------------------------------------------ one document
@@ -69,13 +71,14 @@ class _Stages:
         self.fault = fault
         self.current = "read"
 
-    def run(self, stage: str, action: Callable[[], T]) -> T:
+    def run(self, stage: str, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        # arguments passed, not closed over, so a stage holds no reference once it returns (memory)
         self.current = stage
         started = time.perf_counter()
         try:
             if self.fault:
                 inject_fault(self.fault, stage, self.result.source)
-            return action()
+            return action(*args, **kwargs)
         finally:
             spent = time.perf_counter() - started
             self.result.timings[stage] = round(self.result.timings.get(stage, 0.0) + spent, 4)
@@ -128,33 +131,40 @@ def internal_error(stage: str, exc: BaseException) -> str:
 def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions, entry: CatalogEntry,
                     recorded_tei_sha256: str) -> None:
     source = result.source
-    data = stages.run("read", lambda: read_source_bytes(source))
+    data = stages.run("read", read_source_bytes, source)
     result.sha256, result.source_size = sha256_of(data), len(data)
     result.key = document_key(result.sha256, source.name, result.stem, entry, options)
-    decoded = stages.run("read", lambda: read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data))
+    decoded = stages.run("read", _decode, source, data)
     result.encoding, result.chars = decoded.encoding, len(decoded.text)
     del data
     info = SourceInfo(source, result.sha256, result.source_size, decoded.encoding, entry, options.date,
                       decoded.removed_controls, name=display_name(source.name))
-    cleaned = stages.run("clean", lambda: clean_pdf(decoded) if isinstance(decoded, PdfSource)
-                         else clean_text(decoded.text))
+    cleaned = stages.run("clean", _clean, decoded)
     result.stats = dict(cleaned.stats)
-    document = stages.run("structure", lambda: structure_document(cleaned, main_language=entry.language or "kk"))
+    document = stages.run("structure", structure_document, cleaned, main_language=entry.language or "kk")
     result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
-    tree = stages.run("encode", lambda: encode_tei(document, info))
+    tree = stages.run("encode", encode_tei, document, info)
     if isinstance(decoded, PdfSource):
-        stages.run("encode", lambda: describe_pdf(tree, decoded))
+        stages.run("encode", describe_pdf, tree, decoded)
     del cleaned, document
-    tei_bytes = stages.run("encode", lambda: serialise_tei(tree))
+    tei_bytes = stages.run("encode", serialise_tei, tree)
     _describe(result, tree)
     del tree
-    stages.run("validate", lambda: _validate(tei_bytes, result))
+    stages.run("validate", _validate, tei_bytes, result)
     tei_path = options.output_dir / f"{result.stem}.tei.xml"
-    stages.run("write-tei", lambda: _write_tei(tei_path, tei_bytes, recorded_tei_sha256, result))
+    stages.run("write-tei", _write_tei, tei_path, tei_bytes, recorded_tei_sha256, result)
     _record_output(result, "tei", tei_path)
     result.generated_tei_sha256 = result.records["tei"].sha256
-    result.review = stages.run("review", lambda: write_review_page(tei_path))
+    result.review = stages.run("review", write_review_page, tei_path)
     export_all(tei_path, options, result.stem, result, stages, options.formats)
+
+
+def _decode(source: Path, data: bytes) -> SourceText | PdfSource:
+    return read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data)
+
+
+def _clean(decoded: SourceText | PdfSource) -> CleanDocument:
+    return clean_pdf(decoded) if isinstance(decoded, PdfSource) else clean_text(decoded.text)
 
 
 def _write_tei(tei_path: Path, tei_bytes: bytes, recorded_tei_sha256: str, result: DocumentResult) -> None:
@@ -167,8 +177,8 @@ def _write_tei(tei_path: Path, tei_bytes: bytes, recorded_tei_sha256: str, resul
 
 def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions) -> None:
     tei_path = options.output_dir / f"{result.stem}.tei.xml"
-    tree = stages.run("validate", lambda: parse_tei_file(tei_path))
-    issues = stages.run("validate", lambda: validate_tree(tree))
+    tree = stages.run("validate", parse_tei_file, tei_path)
+    issues = stages.run("validate", validate_tree, tree)
     result.validation = {"schema": "tei.rng", "valid": not issues,
                          "issues": [issue.format(tei_path.name) for issue in issues[:20]]}
     _record_output(result, "tei", tei_path)
@@ -176,7 +186,7 @@ def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOption
         raise KzError(f"edited by hand and kept, but not valid TEI, so its editions were not made again: "
                       f"{issues[0].format(tei_path.name)}")
     _describe(result, tree)
-    result.review = stages.run("review", lambda: write_review_page(tei_path))
+    result.review = stages.run("review", write_review_page, tei_path)
     editions = {fmt: options.output_dir / f"{result.stem}.{fmt}" for fmt in options.formats if fmt != "tei"}
     stale = stale_editions(tei_path, editions)
     export_all(tei_path, options, result.stem, result, stages, tuple(stale))
@@ -189,7 +199,7 @@ def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOption
 
 def _describe(result: DocumentResult, tree: etree._ElementTree) -> None:
     """Title and page count for the manifest and the report, from the TEI."""
-    result.title = tree.findtext(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title") or ""
+    result.title = tree.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title", namespaces={"t": TEI_NS}) or ""
     result.page_breaks = sum(1 for _ in tree.iter(f"{{{TEI_NS}}}pb"))
 
 
@@ -217,7 +227,7 @@ def export_all(tei_path: Path, options: ConvertOptions, stem: str, result: Docum
         if fmt == "tei":
             continue
         out = options.output_dir / f"{stem}.{fmt}"
-        warnings = stages.run(f"export-{fmt}", lambda: export_format(fmt, tei_path, out, embed_font=options.embed_font))
+        warnings = stages.run(f"export-{fmt}", export_format, fmt, tei_path, out, embed_font=options.embed_font)
         result.warnings.extend(warnings or [])
         _record_output(result, fmt, out)
         if fmt == "pdf":
@@ -409,7 +419,10 @@ def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
 # ------------------------------------------------------------------------------ process pool
 
 
-def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
+Finished = Callable[[_Task, DocumentResult], None]  # called once per document, in the parent
+
+
+def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Finished) -> None:
     """In this process for one job (or one document), else in a pool of fresh processes, or on a Dask
     cluster (--scheduler). Largest sources go first so that one big dissertation does not finish last
     on an otherwise idle pool."""
@@ -423,7 +436,7 @@ def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Callable
             done=finished, died=_worker_died, crashed=_worker_crashed)
 
 
-def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Callable[[_Task, DocumentResult], None]) -> None:
+def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Finished) -> None:
     """Workers share the folders but not this process's working folder: they get absolute paths, and
     each result gets back the paths as given, so logs and manifest read as with the local pool."""
     from .cluster import run_all as run_on_cluster

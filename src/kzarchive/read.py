@@ -125,9 +125,9 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     for enc in ("utf-16-le", "utf-16-be"):
-        text = _plausible_utf16(data, enc)
-        if text is not None:
-            return text, enc
+        utf16 = _plausible_utf16(data, enc)
+        if utf16 is not None:
+            return utf16, enc
     # UTF-8 with a few broken bytes must not be taken for cp1251: UTF-8 Cyrillic is made of bytes
     # that look like cp1251 letters, so it would be read as mojibake.
     lenient = data.decode("utf-8", errors="replace")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from statistics import median
 
 from .lines import Line, is_separator, page_number_of
@@ -49,8 +50,9 @@ def _mark_page_numbers(lines: list[Line], stats: Counter[str]) -> None:
 
 def _is_list_number(lines: list[Line], index: int) -> bool:
     """'3' alone followed by '4' alone is a column of figures, not page numbers."""
-    neighbours = [l for l in lines[max(0, index - 3): index + 4] if l.kind in ("text", "pagenum") and l is not lines[index]]
-    return sum(1 for l in neighbours if page_number_of(l.raw) is not None) >= 2
+    window = lines[max(0, index - 3): index + 4]
+    neighbours = [ln for ln in window if ln.kind in ("text", "pagenum") and ln is not lines[index]]
+    return sum(1 for ln in neighbours if page_number_of(ln.raw) is not None) >= 2
 
 
 def _head_key(text: str) -> str:
@@ -67,7 +69,7 @@ def _mark_recurring_heads(lines: list[Line], stats: Counter[str]) -> None:
     for index, line in enumerate(lines):
         if line.kind == "text":
             positions.setdefault(_head_key(line.raw), []).append(index)
-    text_indices = [i for i, l in enumerate(lines) if l.kind == "text"]
+    text_indices = [i for i, ln in enumerate(lines) if ln.kind == "text"]
     edges = (text_indices[0], text_indices[-1]) if text_indices else (0, 0)
     for key, places in positions.items():
         if not _is_recurring_head(key, places, lines, edges):
@@ -85,12 +87,13 @@ def _is_recurring_head(key: str, places: list[int], lines: list[Line], edges: tu
         return False
     pages = _page_clusters(places)
     if len(pages) >= 3:
-        gaps = sorted(b[0] - a[-1] for a, b in zip(pages, pages[1:]))
+        gaps = sorted(b[0] - a[-1] for a, b in pairwise(pages))
         return gaps[len(gaps) // 2] >= 10  # repeats are a page apart, not lines apart
     # Two pages only: believe it when the head carries page numbers that go up, or stands
     # against a page number or the edge of the file each time.
     numbers = [_edge_number(lines[i].raw) for i in places]
-    if len(pages) == 2 and all(numbers) and int(numbers[-1]) > int(numbers[0]):
+    first, last = numbers[0], numbers[-1]
+    if len(pages) == 2 and all(numbers) and first and last and int(last) > int(first):
         return True
     return len(pages) == 2 and all(_at_strong_boundary(lines, i, edges) for i in places)
 
@@ -98,7 +101,7 @@ def _is_recurring_head(key: str, places: list[int], lines: list[Line], edges: tu
 def _at_strong_boundary(lines: list[Line], index: int, edges: tuple[int, int]) -> bool:
     """The first or last text line of the file, or within two lines of a page number."""
     near = lines[max(0, index - 2): index + 3]
-    return index in edges or any(l.kind in ("pagenum", "formfeed") for l in near)
+    return index in edges or any(ln.kind in ("pagenum", "formfeed") for ln in near)
 
 
 def _page_clusters(places: list[int]) -> list[list[int]]:
@@ -153,7 +156,7 @@ def _mark_interrupting_heads(lines: list[Line], stats: Counter[str]) -> None:
     """A running head printed once, cutting a sentence in two (as in a journal whose header line
     lands between the halves of a sentence): much longer than the text block's lines, standing
     alone, with the sentence continuing in lower case after it."""
-    text_lengths = [len(l.text) for l in lines if l.kind == "text"]
+    text_lengths = [len(ln.text) for ln in lines if ln.kind == "text"]
     if len(text_lengths) < 20:
         return
     typical = median(text_lengths)
@@ -188,7 +191,7 @@ def _neighbour_text(lines: list[Line], index: int, step: int) -> Line | None:
 
 
 def typical_width(lines: list[Line]) -> float:
-    lengths = sorted(len(l.text) for l in lines if l.kind == "text")
+    lengths = sorted(len(ln.text) for ln in lines if ln.kind == "text")
     if not lengths:
         return 80.0
     return float(lengths[int(0.9 * (len(lengths) - 1))])

@@ -27,12 +27,12 @@ def extract_scrape_header(lines: list[Line], stats: Counter[str]) -> HeaderFacts
     """Recognise a catalogue header by its shape (numeric id first, then a date and a size line
     within the first lines) and move it out of the text."""
     facts = HeaderFacts()
-    head = [l for l in lines[: _HEADER_SPAN * 2] if l.kind == "text"][:_HEADER_SPAN]
+    head = [ln for ln in lines[: _HEADER_SPAN * 2] if ln.kind == "text"][:_HEADER_SPAN]
     if not head or not _ID.match(head[0].text):
         return facts
-    if not any(_DATE.match(l.text) for l in head) or not any(_SIZE.match(l.text) for l in head):
+    if not any(_DATE.match(ln.text) for ln in head) or not any(_SIZE.match(ln.text) for ln in head):
         return facts
-    end = next(i for i, l in enumerate(head) if _SIZE.match(l.text))
+    end = next(i for i, ln in enumerate(head) if _SIZE.match(ln.text))
     # Trailing counters ("1 чел.", "PAGE 3") belong to the header too.
     while end + 1 < len(head) and (_READERS.match(head[end + 1].text) or _FIELD_PAGE.match(head[end + 1].text)):
         end += 1
@@ -74,7 +74,7 @@ def _read_fields(fields: list[Line], facts: HeaderFacts) -> None:
 
 def drop_site_footer(lines: list[Line], facts: HeaderFacts, stats: Counter[str]) -> None:
     """Everything from the site's 'other works' list to the end is the site, not the document."""
-    start = next((i for i, l in enumerate(lines) if l.kind == "text" and _SITE_FOOTER.match(l.text)), None)
+    start = next((i for i, ln in enumerate(lines) if ln.kind == "text" and _SITE_FOOTER.match(ln.text)), None)
     if start is None or start < len(lines) * 0.5:
         return
     for line in lines[start:]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from ..clean import CleaningTools, clean_lines
 from ..clean.chars import normalize_characters
@@ -151,9 +152,9 @@ def _column_lefts(body: list[PdfLine]) -> list[float]:
     """Left edges shared by many lines: the text block's, or each column's. Only a line with the
     next one below it at the same left counts, so that the indent of many short paragraphs' first
     lines is not taken for a column."""
-    counts: Counter[int] = Counter(round(a.x) for a, b in zip(body, body[1:]) if abs(a.x - b.x) < 1 and b.y < a.y)
+    counts: Counter[int] = Counter(round(a.x) for a, b in pairwise(body) if abs(a.x - b.x) < 1 and b.y < a.y)
     needed = max(2, 0.15 * len(body))
-    return sorted(x for x, n in counts.items() if n >= needed) or sorted(counts)[:1]
+    return [float(x) for x in sorted(x for x, n in counts.items() if n >= needed) or sorted(counts)[:1]]
 
 
 def _starts_paragraph(before: PdfLine, line: PdfLine, lefts: list[float], metrics: dict[str, float]) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from ..clean.lines import page_number_of
@@ -67,7 +68,7 @@ def _line_pitch(pages: list[PdfPage], body_size: float) -> float:
     """The usual distance between two body lines (leading), from consecutive body-size lines."""
     steps = []
     for page in pages:
-        for a, b in zip(page.lines, page.lines[1:]):
+        for a, b in pairwise(page.lines):
             if abs(a.size - body_size) < 0.2 and abs(b.size - body_size) < 0.2 and 0 < a.y - b.y < 3 * body_size:
                 steps.append(a.y - b.y)
     return median(steps) if steps else 1.2 * body_size
@@ -86,7 +87,7 @@ def _edge_lines(page: PdfPage, pitch: float) -> list[Placed]:
 def _edge_block(ordered: list[PdfLine], pitch: float) -> list[PdfLine]:
     window = ordered[: MAX_EDGE_LINES + 1]
     last_gap = 0
-    for index, (a, b) in enumerate(zip(window, window[1:]), start=1):
+    for index, (a, b) in enumerate(pairwise(window), start=1):
         if abs(a.y - b.y) > EDGE_GAP_PITCH * pitch:
             last_gap = index
     if len(ordered) <= 1:
@@ -177,7 +178,7 @@ def _find_page_numbers(pages: list[PdfPage], edges: list[list[Placed]]) -> None:
         for offset in {value - placed.page.index for value, placed in options}:
             votes[offset] += 1
     needed = min(MIN_RECURRENCE, len(pages))
-    for page, options in zip(pages, per_page):
+    for page, options in zip(pages, per_page, strict=True):
         supported = [(votes[value - page.index], value, placed) for value, placed in options
                      if votes[value - page.index] >= needed and value > 0]
         if not supported:

@@ -17,9 +17,10 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -208,8 +209,14 @@ def _open_encrypted(reader: PdfReader) -> bool:
 
 def _declared_page_count(reader: PdfReader) -> int:
     """The page tree's own /Count, checked before the tree is walked (100 000 pages refused at once)."""
+    from pypdf.generic import DictionaryObject
+
     root = reader.trailer["/Root"].get_object()
+    if not isinstance(root, DictionaryObject):
+        raise InputError("the PDF has no document catalog (/Root is not a dictionary)")
     pages = root["/Pages"].get_object()
+    if not isinstance(pages, DictionaryObject):
+        raise InputError("the PDF has no page tree (/Pages is not a dictionary)")
     declared = int(pages.get("/Count", 0))
     if declared > MAX_PDF_PAGES:
         raise InputError(f"PDF declares {declared:,} pages (the limit is {MAX_PDF_PAGES:,})")
@@ -269,7 +276,7 @@ def group_lines(runs: list[TextRun]) -> list[PdfLine]:
                 continue
         lines.append(PdfLine(run.x, run.y, run.size, ""))
         members.append([run])
-    for line, parts in zip(lines, members):
+    for line, parts in zip(lines, members, strict=True):
         line.text = _drawn_hyphen_at_end(" ".join(rejoin_letter_spaced(_join_runs(parts)).split()))
         line.size = round(max(p.size for p in parts), 2)
         baseline = max(parts, key=lambda p: (p.size, -p.y))  # the body text's baseline, not a superscript's
@@ -279,7 +286,7 @@ def group_lines(runs: list[TextRun]) -> list[PdfLine]:
 
 def _join_runs(parts: list[TextRun]) -> str:
     out = parts[0].text
-    for before, run in zip(parts, parts[1:]):
+    for before, run in pairwise(parts):
         if out.endswith((" ", "\u00a0")) or run.text.startswith((" ", "\u00a0")):
             out += run.text
         elif out.endswith(_HYPHENS) or run.text.startswith(_HYPHENS):
@@ -358,7 +365,7 @@ def page_ranges(numbers: list[int]) -> str:
 
 
 def _metadata(reader: PdfReader, count: int, encrypted: bool) -> PdfMetadata:
-    info = reader.metadata or {}
+    info: Mapping[str, object] = reader.metadata or {}
 
     def field_text(key: str) -> str:
         try:

@@ -144,7 +144,7 @@ def _apply_all(root: etree._Element, corrections: list[Correction], reviewer: st
         if correction.action == "revert":
             _revert(element, correction.kind)
         elif correction.action == "edit":
-            element.find(tei("reg")).text = correction.form
+            _child(element, "reg").text = correction.form
         counts[correction.action] += 1
 
 
@@ -156,7 +156,7 @@ def _confirm(element: etree._Element, reviewer: str) -> None:
 
 def _revert(element: etree._Element, kind: str) -> None:
     if element.tag == tei("choice"):
-        orig, reg = element.find(tei("orig")), element.find(tei("reg"))
+        orig, reg = _child(element, "orig"), _child(element, "reg")
         raw = etree.tostring(orig, method="text", encoding="unicode", with_tail=False)
         reading = normalize_space(reading_text(orig))
         # a call printed after a space keeps it ("мәселе 36"), as the source has it
@@ -183,19 +183,33 @@ def _fw_to_text(fw: etree._Element) -> None:
     if fw.get("type") == "pageNum" and previous is not None and previous.tag == tei("pb") \
             and previous.get("n") == words and not (previous.tail or "").strip():
         _remove(previous)
-    if fw.getparent().tag in _PHRASE_PARENTS:
+    if _parent(fw).tag in _PHRASE_PARENTS:
         _remove(fw, f" {words} ")
     else:
         paragraph = etree.Element(tei("p"))
         paragraph.text = words
         paragraph.tail = fw.tail
         fw.addprevious(paragraph)
-        fw.getparent().remove(fw)
+        _parent(fw).remove(fw)
+
+
+def _child(element: etree._Element, name: str) -> etree._Element:
+    found = element.find(tei(name))
+    if found is None:
+        raise CorrectionsError(f"the TEI has no <{name}> inside <{etree.QName(element).localname}> where a decision needs one")
+    return found
+
+
+def _parent(element: etree._Element) -> etree._Element:
+    parent = element.getparent()
+    if parent is None:
+        raise CorrectionsError(f"<{etree.QName(element).localname}> has no parent element")
+    return parent
 
 
 def _text_before(element: etree._Element) -> str:
     previous = element.getprevious()
-    return (previous.tail if previous is not None else element.getparent().text) or ""
+    return (previous.tail if previous is not None else _parent(element).text) or ""
 
 
 def _set_text_before(element: etree._Element, text: str) -> None:
@@ -203,20 +217,20 @@ def _set_text_before(element: etree._Element, text: str) -> None:
     if previous is not None:
         previous.tail = text
     else:
-        element.getparent().text = text
+        _parent(element).text = text
 
 
 def _remove(element: etree._Element, replacement: str = "") -> None:
     """Take an element out, its tail (and the replacement text) staying where it stood."""
     _set_text_before(element, _text_before(element) + replacement + (element.tail or ""))
-    element.getparent().remove(element)
+    _parent(element).remove(element)
 
 
 def _add_change(root: etree._Element, change_id: str, corrections: Corrections, file_name: str, by: str,
                 when: str, counts: Counter[str]) -> None:
     revision = root.find(f"{tei('teiHeader')}/{tei('revisionDesc')}")
     if revision is None:
-        revision = etree.SubElement(root.find(tei("teiHeader")), tei("revisionDesc"))
+        revision = etree.SubElement(_child(root, "teiHeader"), tei("revisionDesc"))
     changed = [c for c in corrections.decisions if c.action != "accept"]
     listed = "; ".join(f"{c.id} {'reverted' if c.action == 'revert' else '→ ' + c.form}" for c in changed)
     change = etree.SubElement(revision, tei("change"), when=when)
