@@ -21,7 +21,7 @@ from distributed import Client
 
 from kzarchive import cluster
 from kzarchive.cli import main
-from kzarchive.cluster import RERUN_NOTE, parse_scheduler
+from kzarchive.cluster import DASK_RETRY_NOTE, RERUN_NOTE, parse_scheduler
 
 from .test_batch import digests, manifest, small_source
 
@@ -135,6 +135,22 @@ def test_local_cluster_worker_killed_fails_only_its_document_and_log_stays_json(
     assert events[-1]["event"] == "summary" and events[-1]["failed"] == 1
     assert others_than(outputs(out), "doc2.") == others_than(reference, "doc2.")
     assert not (out / "doc2.epub").exists()
+
+
+def test_retries_the_scheduler_makes_itself_are_reported(sources, reference, tmp_path, monkeypatch) -> None:
+    """A scheduler left to retry (allowed-failures above 0) reruns a document whose worker died under it;
+    the document converts, and its warnings say that its worker died and Dask ran it again."""
+    monkeypatch.setattr(cluster, "LOCAL_SCHEDULER_CONFIG", {"distributed.scheduler.allowed-failures": 2})
+    monkeypatch.setenv("KZARCHIVE_FAULT", "export-epub:doc3:exit-once")
+    out = tmp_path / "cluster"
+    assert convert(sources, out, "--scheduler", "local:2") == 0
+    assert (sources / "doc3.txt.export-epub.fault-fired").exists()  # the first attempt did die
+    documents = {doc["source_name"]: doc for doc in manifest(out)["documents"]}
+    note = DASK_RETRY_NOTE.format(deaths=1, allowed=2)
+    assert documents["doc3.txt"]["warnings"] == [note]
+    assert all(doc["warnings"] in ([], [note]) for doc in documents.values())  # a neighbour may share the worker
+    assert set(statuses(out).values()) == {"ok"}
+    assert outputs(out) == reference
 
 
 def others_than(outputs: dict[str, str], prefix: str) -> dict[str, str]:

@@ -10,7 +10,8 @@
   scheduler is meant to run with `allowed-failures: 0` (set here for `local:N`), so such documents come
   back as KilledWorker at once; they are then run again one at a time, like the local pool's recovery,
   and the one whose worker dies again is failed. A document that succeeds on that second attempt says
-  so in its warnings. A scheduler left at Dask's default (3) also retries them itself, silently.
+  so in its warnings. A scheduler left at Dask's default (3) retries them itself first; the run asks the
+  scheduler how often each document's worker died under it, and says so in that document's warnings.
 - The time limit: workers run documents in threads, where no SIGALRM arrives, so a watchdog thread in
   each worker raises DocumentTimeout in a document's thread at the limit and ends the worker at
   HARD_LIMIT_FACTOR times it (a document stuck in native code).
@@ -46,6 +47,9 @@ TASK_PREFIX = "kzarchive-document"
 IN_FLIGHT = 1000
 RERUN_NOTE = ("its Dask worker died during a first attempt (shared with other documents); "
               "converted on the second attempt, alone")
+# A document the scheduler itself ran again (allowed-failures above 0) after its worker died under it.
+DASK_RETRY_NOTE = ("its Dask worker died {deaths} time(s) while converting it; the scheduler ran it again "
+                   "(allowed-failures {allowed}) and this attempt converted it")
 INSTALL_HINT = "the cluster extra is not installed: pip install 'kzarchive[cluster]'"
 
 Item = TypeVar("Item")
@@ -80,22 +84,51 @@ def unavailable_reason() -> str:
 def run_all(items: list[Item], work: Callable[[Item], Outcome], *, jobs: int, in_process: bool,
             done: Callable[[Item, Outcome], None], died: Callable[[Item], Outcome],
             crashed: Callable[[Item, Exception], Outcome], scheduler: str, time_limit: float,
-            retried: Callable[[Item, Outcome], Outcome] = lambda item, outcome: outcome) -> None:
+            retried: Callable[[Item, Outcome, str], Outcome] = lambda item, outcome, note: outcome) -> None:
     """pool.run_all on the cluster at `scheduler` (jobs and in_process are the cluster's to decide).
-    retried(item, outcome) marks the outcome of an item that succeeded on its second attempt."""
+    retried(item, outcome, note) marks the outcome of an item that succeeded after its worker died."""
     if not items:
         return
     with _connected(scheduler) as client:
         _check_workers(client)
-        unfinished = _run_batch(client, items, work, time_limit, done, crashed)
+        retries = _DaskRetries(client, retried)
+        unfinished = _run_batch(client, items, work, time_limit, retries.noted(done), crashed)
         for item in unfinished:  # their worker died: find the culprit by running each one alone
-            again = _run_batch(client, [item], work, time_limit, lambda i, o: done(i, retried(i, o)), crashed)
+            again = _run_batch(client, [item], work, time_limit,
+                               retries.noted(lambda i, o: done(i, retried(i, o, RERUN_NOTE))), crashed)
             if again:
                 done(item, died(item))
 
 
+class _DaskRetries:
+    """Retries the scheduler makes on its own (allowed-failures > 0) are reported, not silent: a
+    task's `suspicious` count on the scheduler is how many workers died while running it."""
+
+    def __init__(self, client: Client, retried: Callable[[Any, Any, str], Any]) -> None:
+        self.client = client
+        self.retried = retried
+        self.allowed = int(client.run_on_scheduler(_allowed_failures))
+
+    def noted(self, done: Callable[[Item, Outcome], None]) -> Callable[[Item, Outcome, str], None]:
+        def done_noting_retries(item: Item, outcome: Outcome, key: str) -> None:
+            deaths = int(self.client.run_on_scheduler(_worker_deaths, key=key)) if self.allowed else 0
+            if deaths:
+                outcome = self.retried(item, outcome, DASK_RETRY_NOTE.format(deaths=deaths, allowed=self.allowed))
+            done(item, outcome)
+        return done_noting_retries
+
+
+def _allowed_failures(dask_scheduler: Any) -> int:
+    return int(dask_scheduler.allowed_failures)
+
+
+def _worker_deaths(dask_scheduler: Any, key: str) -> int:
+    task = dask_scheduler.tasks.get(key)
+    return int(task.suspicious) if task is not None else 0
+
+
 def _run_batch(client: Client, items: list[Item], work: Callable[[Item], Outcome], time_limit: float,
-               done: Callable[[Item, Outcome], None],
+               done: Callable[[Item, Outcome, str], None],
                crashed: Callable[[Item, Exception], Outcome]) -> list[Item]:
     """Run the items in the order given, at most IN_FLIGHT at a time; returns those whose worker died
     while they ran, in that order."""
@@ -131,7 +164,7 @@ def _run_batch(client: Client, items: list[Item], work: Callable[[Item], Outcome
             if isinstance(error, KilledWorker):
                 broken.append((position, item))
             else:
-                done(item, crashed(item, error) if error is not None else future.result())
+                done(item, crashed(item, error) if error is not None else future.result(), future.key)
             future.release()  # the result is no longer needed on the cluster
     finally:
         client.cancel(list(submitted))

@@ -1,7 +1,9 @@
 """Testing aid — fault injection: the environment variable KZARCHIVE_FAULT=STAGE:SUBSTRING[:KIND]
 (several separated by ";") makes STAGE fail for every source whose file name contains SUBSTRING.
 KIND is `error` (default: an expected KzError), `bug` (an unexpected RuntimeError, reported as an
-internal error), `exit` (the worker process dies, as on a crash in native code), `hang` (the stage
+internal error), `exit` (the worker process dies, as on a crash in native code), `exit-once` (dies on
+the first attempt only: a transient crash; the file SOURCE.STAGE.fault-fired beside the source
+remembers it across processes), `hang` (the stage
 never ends: a runaway document) or `stuck` (never ends and ignores the time limit's signal, as a loop
 in native code would). STAGE is one of results.STAGES. It is read once per batch by the parent
 process and passed to the workers.
@@ -19,7 +21,8 @@ from pathlib import Path
 from .errors import KzError
 
 FAULT_ENV = "KZARCHIVE_FAULT"
-FAULT_KINDS = ("error", "bug", "exit", "hang", "stuck")
+FAULT_KINDS = ("error", "bug", "exit-once", "exit", "hang", "stuck")
+FIRED_SUFFIX = "fault-fired"  # the marker an exit-once fault leaves beside its source
 
 
 class InjectedFault(KzError):
@@ -28,7 +31,7 @@ class InjectedFault(KzError):
 
 def kills_the_process(spec: str) -> bool:
     """Whether a rule of the spec would end or freeze the process it runs in."""
-    return any(kind in ("exit", "stuck") for _, _, kind in _fault_rules(spec))
+    return any(kind in ("exit", "exit-once", "stuck") for _, _, kind in _fault_rules(spec))
 
 
 def _fault_rules(spec: str) -> Iterator[tuple[str, str, str]]:
@@ -45,13 +48,23 @@ def inject_fault(spec: str, stage: str, source: Path) -> None:
     for rule_stage, substring, kind in _fault_rules(spec):
         if rule_stage != stage or substring not in source.name:
             continue
-        if kind == "exit":
+        if kind == "exit" or (kind == "exit-once" and _first_time(source, stage)):
             os._exit(70)  # a worker dying without a word, like a segfault in native code
+        if kind == "exit-once":
+            continue
         if kind in ("hang", "stuck"):
             _hang(in_native_code=kind == "stuck")
         if kind == "bug":
             raise RuntimeError(f"injected bug in {stage}")
         raise InjectedFault(f"injected fault in {stage}")
+
+
+def _first_time(source: Path, stage: str) -> bool:
+    try:
+        os.close(os.open(source.with_name(f"{source.name}.{stage}.{FIRED_SUFFIX}"), os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return False
+    return True
 
 
 def _hang(*, in_native_code: bool) -> None:

@@ -457,10 +457,8 @@ def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Finis
                    scheduler=options.scheduler, time_limit=options.time_limit)
 
 
-def _retried(task: _Task, result: DocumentResult) -> DocumentResult:
-    from .cluster import RERUN_NOTE
-
-    result.warnings.append(RERUN_NOTE)
+def _retried(task: _Task, result: DocumentResult, note: str) -> DocumentResult:
+    result.warnings.append(note)
     return result
 
 
