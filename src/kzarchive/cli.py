@@ -22,6 +22,7 @@ from .manifest import MANIFEST_NAME
 from .pipeline import convert_batch
 from .pool import DEFAULT_TIME_LIMIT
 from .progress import make_reporter
+from .remote import RemoteError, exists, is_url, source_location
 from .results import ALL_FORMATS, ConvertOptions
 from .sources import SOURCE_SUFFIXES
 
@@ -87,9 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Convert each source (a .txt or .pdf file, or every .txt and .pdf in a folder) into NAME.tei.xml and the "
                     "chosen editions. A failing document is reported and the others still convert. "
                     "Metadata comes from catalog.csv beside the sources when present.")
-    convert.add_argument("paths", nargs="*", type=Path, default=[Path("input")], metavar="PATH",
-                         help="source files or folders (default: input/)")
-    convert.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
+    convert.add_argument("paths", nargs="*", default=["input"], metavar="PATH",
+                         help="source files or folders (default: input/), or fsspec URLs such as s3://bucket/theses/")
+    convert.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
     convert.add_argument("--formats", type=lambda v: _formats(v, ALL_FORMATS), default=ALL_FORMATS,
                          help="comma-separated subset of tei,epub,docx,pdf (default: all)")
     convert.add_argument("--embed-font", action="store_true", help="embed the PDF edition's font in the EPUB")
@@ -178,7 +179,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not p.exists()]
+    if is_url(args.output):
+        print(f"kzarchive: the output folder must be a file-system path (a local disk or a shared mount), not a URL: "
+              f"{args.output} (the folder lock, atomic renames and the protection of hand-edited masters need one)",
+              file=sys.stderr)
+        return ExitCode.USAGE
+    args.output = Path(args.output)
+    try:
+        args.paths = [source_location(str(p)) for p in args.paths]
+        missing = [p for p in args.paths if not exists(p)]
+    except RemoteError as exc:
+        print(f"kzarchive: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
     if missing:
         print(f"kzarchive: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return ExitCode.USAGE

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import KzError
+from .remote import SourcePath
 
 FAULT_ENV = "KZARCHIVE_FAULT"
 FAULT_KINDS = ("error", "bug", "exit-once", "exit", "hang", "stuck")
@@ -44,7 +45,7 @@ def _fault_rules(spec: str) -> Iterator[tuple[str, str, str]]:
         yield stage.strip(), substring, kind
 
 
-def inject_fault(spec: str, stage: str, source: Path) -> None:
+def inject_fault(spec: str, stage: str, source: SourcePath) -> None:
     for rule_stage, substring, kind in _fault_rules(spec):
         if rule_stage != stage or substring not in source.name:
             continue
@@ -59,7 +60,9 @@ def inject_fault(spec: str, stage: str, source: Path) -> None:
         raise InjectedFault(f"injected fault in {stage}")
 
 
-def _first_time(source: Path, stage: str) -> bool:
+def _first_time(source: SourcePath, stage: str) -> bool:
+    if not isinstance(source, Path):
+        return True  # no marker beside an object in a store: it fires every time
     try:
         os.close(os.open(source.with_name(f"{source.name}.{stage}.{FIRED_SUFFIX}"), os.O_CREAT | os.O_EXCL))
     except FileExistsError:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .fsutil import atomic_write_text, sha256_file
+from .remote import SourcePath, fingerprint, location_text, remote_sha256
 from .sources import display_name
 
 if TYPE_CHECKING:
@@ -38,9 +39,10 @@ Entry = dict[str, Any]
 
 def document_entry(result: DocumentResult) -> Entry:
     return {
-        "source": display_name(result.source.as_posix()),
+        "source": display_name(location_text(result.source)),
         "source_name": display_name(result.source.name),
         "source_sha256": result.sha256,
+        **({"source_fingerprint": result.source_fingerprint} if result.source_fingerprint else {}),
         "source_size": result.source_size,
         "encoding": result.encoding,
         "stem": result.stem,
@@ -66,7 +68,7 @@ def document_entry(result: DocumentResult) -> Entry:
     }
 
 
-def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> DocumentResult:
+def result_from_entry(entry: Entry, source: SourcePath, output_dir: Path) -> DocumentResult:
     """A skipped document, described by what the run that converted it recorded."""
     from .masters import generated_tei_sha256
     from .results import DocumentResult, OutputRecord
@@ -76,6 +78,7 @@ def result_from_entry(entry: Entry, source: Path, output_dir: Path) -> DocumentR
     return DocumentResult(
         source, ok=True, status="skipped", outputs={fmt: r.path for fmt, r in records.items()}, records=records,
         warnings=list(entry.get("warnings", [])), stats=dict(entry.get("stats", {})), sha256=entry["source_sha256"],
+        source_fingerprint=str(entry.get("source_fingerprint", "")),
         stem=entry["stem"], key=entry["key"], title=entry.get("title", ""), encoding=entry.get("encoding", ""),
         source_size=entry.get("source_size", 0), chars=entry.get("chars", 0),
         page_breaks=entry.get("page_breaks", 0), pdf_pages=entry.get("pdf_pages", 0),
@@ -132,8 +135,8 @@ def find_unchanged(tasks: list[_Task], previous: dict[str, Entry],
         if not entry or entry.get("status") not in ("ok", "skipped") or task.refused:
             continue
         try:
-            source_sha = sha256_file(task.source)
-        except OSError:
+            source_sha = _source_sha256(task.source, entry)
+        except Exception:  # unreadable now (gone, a store's error): it is converted, and fails there in one line
             continue
         key = document_key(source_sha, task.source.name, task.stem, task.entry, options)
         try:
@@ -144,6 +147,16 @@ def find_unchanged(tasks: list[_Task], previous: dict[str, Entry],
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # a damaged entry: convert the document again
     return unchanged
+
+
+def _source_sha256(source: SourcePath, entry: Entry) -> str:
+    """A store's object whose version is the one recorded is not downloaded again to be hashed."""
+    if isinstance(source, Path):
+        return sha256_file(source)
+    recorded = entry.get("source_fingerprint")
+    if recorded and recorded == fingerprint(source) and isinstance(entry.get("source_sha256"), str):
+        return str(entry["source_sha256"])
+    return remote_sha256(source)
 
 
 def intact_outputs(entry: Entry, output_dir: Path) -> list[str]:

@@ -8,9 +8,9 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from .errors import InputError
+from .remote import SourcePath
 
 # Characters XML 1.0 cannot carry: a catalog value with one would make the TEI unwritable.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -31,7 +31,7 @@ class CatalogEntry:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    path: Path
+    path: SourcePath
     sha256: str
     size: int
     encoding: str
@@ -58,7 +58,7 @@ def conversion_date() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def load_catalog(folder: Path) -> dict[str, CatalogEntry]:
+def load_catalog(folder: SourcePath) -> dict[str, CatalogEntry]:
     """input/catalog.csv: one row per source file; unknown fields left empty, never guessed.
     A catalog that cannot be read is an InputError naming the file, not a traceback."""
     path = folder / "catalog.csv"

@@ -39,6 +39,7 @@ from .model import CleanDocument
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .pool import run_all, time_limit
 from .read import SourceText, decode_bytes, read_source_bytes
+from .remote import SourcePath, fingerprint, remote_size
 from .results import ConvertOptions, DocumentResult, OutputRecord
 from .review.page import write_review_page
 from .sources import (
@@ -84,7 +85,7 @@ class _Stages:
             self.result.timings[stage] = round(self.result.timings.get(stage, 0.0) + spent, 4)
 
 
-def convert_source(source: Path, options: ConvertOptions, catalog: dict[str, CatalogEntry],
+def convert_source(source: SourcePath, options: ConvertOptions, catalog: dict[str, CatalogEntry],
                    stem: str | None = None, recorded_tei_sha256: str = "") -> DocumentResult:
     """Convert one source; every failure — expected or a bug — ends up in the result, never raised.
     recorded_tei_sha256: the TEI this document's last conversion wrote, which may be replaced; any
@@ -96,7 +97,7 @@ def convert_source(source: Path, options: ConvertOptions, catalog: dict[str, Cat
                                                                           recorded_tei_sha256))
 
 
-def keep_edited(source: Path, options: ConvertOptions, stem: str, generated_sha256: str) -> DocumentResult:
+def keep_edited(source: SourcePath, options: ConvertOptions, stem: str, generated_sha256: str) -> DocumentResult:
     """A document whose TEI was edited by hand: the TEI is kept as it is, validated, and the editions
     older than it are exported from it again."""
     options = options.resolved()
@@ -131,6 +132,7 @@ def internal_error(stage: str, exc: BaseException) -> str:
 def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions, entry: CatalogEntry,
                     recorded_tei_sha256: str) -> None:
     source = result.source
+    result.source_fingerprint = fingerprint(source)  # before the read: a later change is a new version
     data = stages.run("read", read_source_bytes, source)
     result.sha256, result.source_size = sha256_of(data), len(data)
     result.key = document_key(result.sha256, source.name, result.stem, entry, options)
@@ -159,7 +161,7 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     export_all(tei_path, options, result.stem, result, stages, options.formats)
 
 
-def _decode(source: Path, data: bytes) -> SourceText | PdfSource:
+def _decode(source: SourcePath, data: bytes) -> SourceText | PdfSource:
     return read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data)
 
 
@@ -262,7 +264,7 @@ def document_key(source_sha256: str, source_name: str, stem: str, entry: Catalog
 @dataclass
 class _Task:
     index: int
-    source: Path
+    source: SourcePath
     stem: str
     entry: CatalogEntry
     refused: str = ""  # why the source is not read at all ("" when it may be)
@@ -276,10 +278,10 @@ def _run_task(task: _Task, options: ConvertOptions) -> DocumentResult:
     return convert_source(task.source, options, {task.source.name: task.entry}, task.stem, task.recorded_tei_sha256)
 
 
-def convert_batch(paths: Iterable[Path], options: ConvertOptions,
+def convert_batch(paths: Iterable[SourcePath], options: ConvertOptions,
                   on_result: Callable[[DocumentResult], None] | None = None,
                   on_complete: Callable[[DocumentResult], None] | None = None,
-                  on_start: Callable[[list[Path], int], None] | None = None) -> list[DocumentResult]:
+                  on_start: Callable[[list[SourcePath], int], None] | None = None) -> list[DocumentResult]:
     """Convert every source; returns the results in source order.
 
     on_result is called for each document in source order (so logs do not depend on --jobs),
@@ -404,7 +406,7 @@ class _OrderedEmitter:
 
 def _plan(sources: list[Source], options: ConvertOptions) -> list[_Task]:
     stems = unique_stems([s.path for s in sources])
-    catalogs: dict[Path, dict[str, CatalogEntry]] = {}
+    catalogs: dict[SourcePath, dict[str, CatalogEntry]] = {}
     tasks = []
     for index, source in enumerate(sources):
         folder = source.path.parent
@@ -451,10 +453,14 @@ def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Finis
             record.path = options.output_dir / record.path.name
         finished(given[task.index], result)
 
-    run_on_cluster([replace(task, source=task.source.absolute()) for task in tasks],
+    run_on_cluster([replace(task, source=_absolute(task.source)) for task in tasks],
                    functools.partial(_run_task, options=on_workers), jobs=options.jobs, in_process=False,
                    done=as_given, died=_worker_died, crashed=_worker_crashed, retried=_retried,
                    scheduler=options.scheduler, time_limit=options.time_limit)
+
+
+def _absolute(source: SourcePath) -> SourcePath:
+    return source.absolute() if isinstance(source, Path) else source  # a URL is the same on every machine
 
 
 def _retried(task: _Task, result: DocumentResult, note: str) -> DocumentResult:
@@ -475,7 +481,9 @@ def _worker_crashed(task: _Task, exc: Exception) -> DocumentResult:
     return result
 
 
-def _size(path: Path) -> int:
+def _size(path: SourcePath) -> int:
+    if not isinstance(path, Path):
+        return remote_size(path)
     try:
         return path.stat().st_size
     except OSError:

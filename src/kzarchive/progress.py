@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .manifest import MANIFEST_NAME, REPORT_NAME, summarise
+from .remote import SourcePath
 from .results import DocumentResult
 
 
@@ -49,7 +50,7 @@ class Reporter:
                  trace: TracebackType | None) -> None:
         return None
 
-    def start(self, sources: list[Path], to_convert: int) -> None:
+    def start(self, sources: list[SourcePath], to_convert: int) -> None:
         return None
 
     def completed(self, result: DocumentResult) -> None:
@@ -122,7 +123,7 @@ class RichReporter(Reporter):
                  trace: TracebackType | None) -> None:
         self.progress.stop()
 
-    def start(self, sources: list[Path], to_convert: int) -> None:
+    def start(self, sources: list[SourcePath], to_convert: int) -> None:
         skipped = len(sources) - to_convert
         note = f" ({skipped} unchanged)" if skipped else ""
         self.progress.update(self.task, total=len(sources), description=f"converting {to_convert}{note}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .fsutil import open_regular
+from .remote import SourcePath, read_remote_bytes
 
 # Magic numbers of common binary formats that get renamed to .txt by mistake.
 _BINARY_SIGNATURES = {
@@ -49,9 +50,11 @@ def read_source(path: Path) -> SourceText:
     return decode_bytes(read_source_bytes(path))
 
 
-def read_source_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+def read_source_bytes(path: SourcePath, limit: int = MAX_SOURCE_BYTES) -> bytes:
     """The file's bytes, refusing files over the limit before reading them (a sparse file or a
-    device can claim any size)."""
+    device can claim any size). An object behind a URL is read through fsspec (remote.py)."""
+    if not isinstance(path, Path):
+        return read_remote_bytes(path, limit)
     try:
         with open_regular(path) as handle:
             size = os.fstat(handle.fileno()).st_size

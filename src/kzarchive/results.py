@@ -10,6 +10,7 @@ from pathlib import Path
 from .faults import FAULT_ENV
 from .metadata import conversion_date
 from .pool import DEFAULT_TIME_LIMIT
+from .remote import SourcePath
 from .sources import display_name
 
 ALL_FORMATS = ("tei", "epub", "docx", "pdf")
@@ -27,7 +28,7 @@ class OutputRecord:
 
 @dataclass
 class DocumentResult:
-    source: Path
+    source: SourcePath
     ok: bool = True
     outputs: dict[str, Path] = field(default_factory=dict)
     error: str = ""
@@ -42,6 +43,7 @@ class DocumentResult:
     title: str = ""
     encoding: str = ""
     source_size: int = 0
+    source_fingerprint: str = ""  # a store's version of a remote source (remote.fingerprint)
     chars: int = 0
     page_breaks: int = 0
     records: dict[str, OutputRecord] = field(default_factory=dict)

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .remote import SourcePath, remote_refusal
+
 SOURCE_SUFFIXES = (".txt", ".pdf")
 MAX_STEM_BYTES = 150  # leaves room under NAME_MAX (255) for ".tei.xml", a hash suffix and temp names
 _UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -33,11 +35,11 @@ _FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pip
 class Source:
     """A source to convert: its path, and the folder it was found in (None: named by the user)."""
 
-    path: Path
-    folder: Path | None = None
+    path: SourcePath
+    folder: SourcePath | None = None
 
 
-def collect_sources(paths: Iterable[Path]) -> list[Source]:
+def collect_sources(paths: Iterable[SourcePath]) -> list[Source]:
     """Files as given; folders searched (not recursively) for entries with a source suffix, in name order."""
     sources: list[Source] = []
     for path in paths:
@@ -46,24 +48,27 @@ def collect_sources(paths: Iterable[Path]) -> list[Source]:
             sources.extend(Source(p, path) for p in found)
         else:
             sources.append(Source(path))
-    first: dict[Path, Source] = {}
+    first: dict[SourcePath, Source] = {}
     for source in sources:  # a file named twice is converted once
         first.setdefault(source.path, source)
     return list(first.values())
 
 
-def _name_bytes(path: Path) -> bytes:
+def _name_bytes(path: SourcePath) -> bytes:
     return os.fsencode(path.name)
 
 
 def refusal(source: Source, *, follow_symlinks: bool = False) -> str:
     """Why a source must not be read, in one line; "" when it may be. Decided from the directory
-    entry alone (lstat/stat), so a FIFO is never opened and a link never followed to decide."""
+    entry alone (lstat/stat), so a FIFO is never opened and a link never followed to decide.
+    An object behind a URL has no links or devices: only "is it a file" is asked."""
+    if not isinstance(source.path, Path):
+        return remote_refusal(source.path)
     try:
         entry = source.path.lstat()
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
-    if stat.S_ISLNK(entry.st_mode) and source.folder is not None and not follow_symlinks:
+    if stat.S_ISLNK(entry.st_mode) and isinstance(source.folder, Path) and not follow_symlinks:
         target = _resolved(source.path)
         if target is None:
             return "a symbolic link to nothing (dangling): refused"
@@ -99,7 +104,7 @@ def display_name(name: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def safe_stem(path: Path) -> str:
+def safe_stem(path: SourcePath) -> str:
     """An output name that cannot leave the output folder: NFC, only letters, digits, `_ . -`, no
     leading dot, at most MAX_STEM_BYTES of UTF-8. Clashes between sources are resolved by unique_stems."""
     return safe_name(path.stem)
@@ -114,12 +119,16 @@ def safe_name(name: str) -> str:
     return stem
 
 
-def unique_stems(sources: list[Path]) -> dict[Path, str]:
+def _full_name(source: SourcePath) -> str:
+    return str(source.resolve()) if isinstance(source, Path) else str(source)
+
+
+def unique_stems(sources: list[SourcePath]) -> dict[SourcePath, str]:
     """Output stems for a batch, distinct even on case-insensitive file systems: every source whose
     stem clashes with another's (by case, Unicode form, replaced characters or truncation) gets a
     short hash of its own name — or of its full path when the names themselves are equal."""
     stems = {source: safe_stem(source) for source in sources}
-    groups: dict[str, list[Path]] = {}
+    groups: dict[str, list[SourcePath]] = {}
     for source, stem in stems.items():
         groups.setdefault(stem.casefold(), []).append(source)
     for members in groups.values():
@@ -127,7 +136,7 @@ def unique_stems(sources: list[Path]) -> dict[Path, str]:
             continue
         names = [m.name for m in members]
         for source in members:
-            identity = source.name if names.count(source.name) == 1 else str(source.resolve())
+            identity = source.name if names.count(source.name) == 1 else _full_name(source)
             suffix = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:8]
             stems[source] = f"{stems[source]}-{suffix}"
     return stems
