@@ -51,6 +51,7 @@ def s3_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[fsspec.Abstra
         _wait_for(port, server, log)
         store = fsspec.filesystem("s3", skip_instance_cache=True)
         store.mkdir(BUCKET)
+        store.server_log = log  # what the server was asked, line by line (werkzeug's request log)
         yield store
     finally:
         server.terminate()
@@ -119,7 +120,11 @@ def test_an_unchanged_object_is_skipped_and_a_changed_one_converted(local_and_re
     assert convert(url, out) == 0
     before = editions(out)
     capsys.readouterr()
+    requests_before = len(s3_store.server_log.read_text().splitlines())
     assert convert(url, out) == 0
+    asked = s3_store.server_log.read_text().splitlines()[requests_before:]
+    key = url.removeprefix("s3://")
+    assert not [line for line in asked if f"GET /{key}/doc" in line]  # no object downloaded to be hashed
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()][:DOCUMENTS] == ["skipped"] * DOCUMENTS
     changed = small_source(folder, "doc2.txt", variant=7)
     s3_store.put_file(str(changed), f"{url.removeprefix('s3://')}/doc2.txt")
