@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from kzarchive.export.epubcheck import Epubcheck, Message, shared_jvm
 from kzarchive.metadata import load_catalog
@@ -95,3 +96,11 @@ def epubcheck_jvm() -> Iterator[Epubcheck]:
 def sample_epub_messages(editions: dict[str, DocumentResult], epubcheck_jvm: Epubcheck) -> dict[str, list[Message]]:
     """EPUBCheck's messages on the samples' EPUB editions, checked together."""
     return {key: epubcheck_jvm.check(result.outputs["epub"]) for key, result in editions.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_pages(editions: dict[str, DocumentResult]) -> dict[str, list[str]]:
+    """The text layer of the samples' PDF editions, page by page, as pypdf's strict parser reads it:
+    extracting it is the slowest read of a PDF (14 s for 001), and several tests read the same pages."""
+    return {key: [page.extract_text() for page in PdfReader(result.outputs["pdf"], strict=True).pages]
+            for key, result in editions.items()}
