@@ -1,5 +1,4 @@
-"""Helpers shared by the review tests: a sample converted into a folder of its own, and the text of
-an EPUB."""
+"""Helpers shared by the review tests: a private copy of a sample's conversion, and the text of an EPUB."""
 
 from __future__ import annotations
 
@@ -9,27 +8,21 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from kzarchive.metadata import load_catalog
-from kzarchive.pipeline import convert_source
-from kzarchive.results import ConvertOptions
+from kzarchive.export import EXPORT_FORMATS
 
-from .conftest import INPUT, sample
-
-
-def convert_into(folder: Path, prefix: str, formats: tuple[str, ...] = ("tei", "epub")) -> Path:
-    """Convert one real sample into `folder`; returns its TEI path."""
-    options = ConvertOptions(output_dir=folder, formats=formats, date="2026-01-02")
-    result = convert_source(sample(prefix), options, load_catalog(INPUT))
-    assert result.ok, result.error
-    return result.outputs["tei"]
+# the editions the review tests work with: `kzarchive apply` re-exports every edition it finds
+REVIEW_EDITIONS = ("epub",)
 
 
-def copy_conversion(source_tei: Path, folder: Path) -> Path:
-    """A private copy of a conversion (TEI and editions), so each test may change its own."""
+def copy_conversion(source_tei: Path, folder: Path, editions: tuple[str, ...] = REVIEW_EDITIONS) -> Path:
+    """A private copy of a conversion (the TEI, its review page and the chosen editions), so each test
+    may change its own; the session's shared conversion stays as it was made."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = source_tei.name.removesuffix(".tei.xml")
+    left_out = {f"{stem}.{fmt}" for fmt in EXPORT_FORMATS if fmt not in editions}
     for path in source_tei.parent.glob(stem + ".*"):
-        shutil.copy2(path, folder / path.name)
+        if path.name not in left_out:
+            shutil.copy2(path, folder / path.name)
     return folder / source_tei.name
 
 

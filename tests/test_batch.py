@@ -325,6 +325,7 @@ def _final_outputs_are_complete(out: Path) -> None:
             assert archive.testzip() is None and "word/document.xml" in archive.namelist()
 
 
+@pytest.mark.slow
 def test_a_run_killed_midway_leaves_no_partial_outputs_and_the_next_run_completes(tmp_path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -25,6 +25,8 @@ from kzarchive.cluster import DASK_RETRY_NOTE, RERUN_NOTE, parse_scheduler
 
 from .test_batch import digests, manifest, small_source
 
+pytestmark = pytest.mark.slow  # an end-to-end check: CI runs it (pytest --all)
+
 DOCUMENTS = 5
 STARTUP_TIMEOUT = 90  # seconds for a scheduler and its workers to come up on a busy 2-core machine
 

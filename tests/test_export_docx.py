@@ -409,6 +409,7 @@ def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
     return pdf
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH; CI installs libreoffice-writer")
 def test_libreoffice_converts_the_export_to_pdf(sample_docx: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
@@ -421,6 +422,7 @@ def test_libreoffice_converts_the_export_to_pdf(sample_docx: Path, tmp_path: Pat
     assert "http://www.nato.int" in text  # the footnote survived the conversion
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH; CI installs libreoffice-writer")
 def test_libreoffice_shows_the_source_note_numbers(tmp_path: Path) -> None:
     from pypdf import PdfReader

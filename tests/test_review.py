@@ -21,17 +21,16 @@ from kzarchive.tei.reading import reading_text
 from kzarchive.tei.sourceview import source_view
 from kzarchive.tei.validate import validate_tree
 
-from .review_support import convert_into, copy_conversion, epub_text, page_data
+from .review_support import copy_conversion, epub_text, page_data
 
 DECISION_TAGS = {tei(t) for t in ("choice", "lb", "pb", "fw", "note", "head")}
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def converted(editions) -> dict[str, Path]:
     """004 (syllable-split, hyphens, a running head), 002 (legacy letters, notes) and 001 (page
-    numbers, headings), as TEI and EPUB."""
-    folder = tmp_path_factory.mktemp("review")
-    return {prefix: convert_into(folder, prefix) for prefix in ("001", "002", "004")}
+    numbers, headings): the session's conversions, read here and copied by a test that changes them."""
+    return {prefix: editions[prefix].outputs["tei"] for prefix in ("001", "002", "004")}
 
 
 def _tree(path: Path) -> etree._ElementTree:

@@ -13,9 +13,11 @@ from playwright.sync_api import Page, sync_playwright
 
 from kzarchive.cli import main
 
-from .review_support import convert_into, epub_text
+from .review_support import copy_conversion, epub_text
 
 STEM = "004_197e033e7669c0ec"
+
+pytestmark = pytest.mark.slow  # a real browser: CI runs it (pytest --all)
 
 
 def system_chromium() -> str:
@@ -45,8 +47,9 @@ def _decided(page: Page) -> str:
     return page.locator("#progress").inner_text()
 
 
-def test_revert_a_syllable_join_with_the_keyboard_save_apply_and_read_it_in_the_epub(browser_page, tmp_path) -> None:
-    tei_path = convert_into(tmp_path, "004")
+def test_revert_a_syllable_join_with_the_keyboard_save_apply_and_read_it_in_the_epub(browser_page, tmp_path,
+                                                                                      editions) -> None:
+    tei_path = copy_conversion(editions["004"].outputs["tei"], tmp_path)
     assert main(["review", str(tei_path)]) == 0
     page = browser_page
     page.goto((tmp_path / f"{STEM}.review.html").as_uri())

@@ -103,6 +103,7 @@ def test_004_reference_at_least_99_percent() -> None:
     assert result.accuracy >= 0.99, result.errors
 
 
+@pytest.mark.slow
 def test_held_out_accuracy_meets_the_target() -> None:
     """The whole held-out set (10 175 words, 15.6 % not in the training lexicon) at >= 98 %."""
     from heldout import evaluate, load
@@ -114,6 +115,7 @@ def test_held_out_accuracy_meets_the_target() -> None:
     assert result.accuracy >= 0.98, result.errors[:20]
 
 
+@pytest.mark.slow
 def test_dev_split_accuracy() -> None:
     from heldout import evaluate, load_dev
 
@@ -190,6 +192,7 @@ def test_russian_line_inside_kazakh_paragraph() -> None:
     assert not russian_runs("ал ды мен Ре сей ге со нан".split())
 
 
+@pytest.mark.slow
 def test_russian_dev_accuracy() -> None:
     from heldout import evaluate, load_ru_dev
 
