@@ -62,10 +62,10 @@ FLOW_CONTAINERS = DIVISIONS | MATTERS | _tags("text", "group", "listBibl", "titl
 QUOTES = _tags("quote", "cit", "epigraph")
 PARAGRAPHS = _tags("p", "ab")
 BIBLIOGRAPHY_ENTRIES = _tags("bibl", "biblStruct", "msDesc", "listBibl")
-# Never read: forme work, and markers with no words of their own. orig and sic outside a <choice> are
-# source forms too (as in reading_text).
+# Never read: forme work, and markers with no words of their own. (orig and sic are read outside a
+# <choice>: nothing else gives their words there.)
 INVISIBLE = _tags("fw", "anchor", "milestone", "cb", "gap", "space", "graphic", "binaryObject", "media",
-                  "index", "interp", "link", "join", "orig", "sic", "figDesc")
+                  "index", "interp", "link", "join", "figDesc")
 # Phrases that keep their name for the writers (emphasis, citation…); any other phrase element is
 # read for its words alone, unless it carries a language or an id.
 NAMED_SPANS = _tags("emph", "hi", "title", "label", "foreign", "term", "q", "quote", "said")
@@ -386,10 +386,7 @@ class Walker:
                 if hidden is not shown and hidden.tag in SOURCE_IN_CHOICE:
                     for pb in hidden.iter(tei("pb")):
                         self.page_break(pb, out)
-        if shown.tag in INVISIBLE:  # a choice of source forms only (orig alone): read it
-            out.extend(self.content(shown))
-        else:
-            self.inline(shown, out)
+        self.inline(shown, out)
 
     def link(self, element: etree._Element, out: list[Inline]) -> None:
         targets = (element.get("target") or "").split()
@@ -407,6 +404,23 @@ class Walker:
         calls = _take_note_calls(children)  # a note called inside a link is called after it
         out.append(Link(target, children, element.get("type") == "bibl", element.get(XML_ID)))
         out.extend(calls)
+
+
+def with_label(label: list[Inline] | None, blocks: list[Block]) -> list[Block]:
+    """An item's (or a numbered entry's) blocks with its label opening the first line, followed by
+    a real space ("а) Қазақстанның"), for editions that set the label in the text."""
+    if label is None:
+        return blocks
+    opening: list[Inline] = [Span("label", list(label)), Text(" ")]
+    if blocks and isinstance(blocks[0], Paragraph):
+        first = blocks[0]
+        return [Paragraph([*opening, *first.inlines], first.role, first.lang, first.id), *blocks[1:]]
+    return [Paragraph(opening[:1], "loose"), *blocks]
+
+
+def entry_label(entry: BiblEntry) -> list[Inline] | None:
+    """A bibliography entry's printed number ("1."), when its text does not print it already."""
+    return [Text(f"{entry.number}.")] if entry.number else None
 
 
 def _take_note_calls(inlines: list[Inline]) -> list[Inline]:
