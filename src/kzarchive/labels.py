@@ -32,6 +32,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     # A title supplied by the cataloguer when the source has none (tei/encode.py): "<label> (file name)".
     "untitled": {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"},
+    # The supplied title of an extract of several articles (tei/encode.py): "<label>: title; title".
+    "journal-extract": {"kk": "Журнал нөмірінен үзінді", "ru": "Фрагмент номера журнала",
+                        "en": "Extract from a journal issue"},
     # DOCX: the contents field before Word or LibreOffice first updates it, and the document's comment.
     "update-contents": {
         "kk": "Мазмұнды жаңарту үшін F9 пернесін басыңыз.",
