@@ -261,11 +261,9 @@ def _collect_text(inlines: list[Inline], parts: list[str], notes: bool) -> None:
 
 
 def block_text(block: Block, *, notes: bool = False) -> str:
-    """The words a block itself holds (not those of its children)."""
+    """The words a block itself holds (not those of its children; list labels left out)."""
     if isinstance(block, Paragraph | Heading):
         return plain_text(block.inlines, notes=notes)
-    if isinstance(block, ListBlock):
-        return " ".join(plain_text(item.label) for item in block.items if item.label)
     return ""
 
 
