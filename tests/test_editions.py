@@ -78,7 +78,8 @@ def test_footnotes_carry_the_source_numbers_not_a_recount(editions) -> None:
     note = tree.getroot().find(".//t:note[@n='26']", NS)
     assert not reading_text(note).startswith("26")  # the printed number is the label, kept in <orig>
     assert "".join(note.find("t:choice/t:orig", NS).itertext()).strip() == "26"
-    pdf_text = _words("\n".join(page.extract_text() or "" for page in PdfReader(str(editions["002"].outputs["pdf"])).pages))
+    pages = PdfReader(str(editions["002"].outputs["pdf"])).pages
+    pdf_text = _words("\n".join(page.extract_text() or "" for page in pages))
     assert re.search(r"26 ?Энциклопедический", pdf_text)
     assert not re.search(r"1 ?Энциклопедический", pdf_text)
 
