@@ -61,7 +61,8 @@ def block(draw: st.DrawFn) -> str:
     if kind == "quote":
         return f"<quote><p>{draw(paragraph_content())}</p></quote>"
     if kind == "bibl":
-        entries = "".join(f'<bibl n="{n}">{draw(paragraph_content())}</bibl>' for n in range(1, draw(st.integers(1, 3)) + 1))
+        entries = "".join(f'<bibl n="{n}">{draw(paragraph_content())}</bibl>'
+                          for n in range(1, draw(st.integers(1, 3)) + 1))
         return f"<listBibl>{entries}</listBibl>"
     if kind == "pb":
         return f'<pb n="{draw(st.integers(2, 99))}"/>'

@@ -451,7 +451,8 @@ def _inline(children):
         children.map(lambda c: f"<ref target=\"#d-1\">{c}</ref>"),
         children.map(lambda c: f"<ref target=\"#missing\">{c}</ref>"),
         st.tuples(TEXT, TEXT).map(lambda t: f"<choice><orig>{t[0]}</orig><reg>{t[1]}</reg></choice>"),
-        st.sampled_from(["<lb/>", "<pb n=\"3\"/>", "<pb n=\"4\" break=\"no\"/>", "<lb break=\"no\"/>", "<fw type=\"header\">Колонтитул</fw>"]),
+        st.sampled_from(["<lb/>", "<pb n=\"3\"/>", "<pb n=\"4\" break=\"no\"/>", "<lb break=\"no\"/>",
+                         "<fw type=\"header\">Колонтитул</fw>"]),
     )
 
 

@@ -121,7 +121,8 @@ def words(text: str) -> list[str]:
     return LETTER_RUN.findall(joined)
 
 
-_BLOCKS = {tei(t) for t in ("div", "head", "p", "list", "item", "label", "quote", "listBibl", "bibl", "byline", "docAuthor", "note")}
+_BLOCKS = {tei(t) for t in ("div", "head", "p", "list", "item", "label", "quote", "listBibl", "bibl", "byline",
+                            "docAuthor", "note")}
 
 
 def tei_words(source: Path) -> list[str]:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ExportError, KzError
+from ..errors import ExportError
+from .boundary import exporting
 
 EXPORT_FORMATS = ("epub", "docx", "pdf")
 
 
 def export_format(fmt: str, tei_path: Path, out_path: Path, *, embed_font: bool = False) -> list[str]:
-    """Export one format; returns warnings. Every failure is a KzError with one line of text: an
-    exporter's own ExportError/TeiError as it is, anything unexpected named as an internal error."""
-    try:
+    """Export one format; returns warnings. Every failure is an ExportError (a KzError) with one line
+    of text, the same way for every format (export/boundary.py)."""
+    with exporting(fmt.upper(), tei_path, out_path):
         return _export(fmt, tei_path, out_path, embed_font=embed_font)
-    except KzError:
-        raise
-    except Exception as exc:  # a bug in an exporter must not become a traceback for the user
-        message = " ".join(str(exc).split())[:300]
-        raise ExportError(f"internal error in the {fmt} export: {type(exc).__name__}: {message}") from exc
 
 
 def _export(fmt: str, tei_path: Path, out_path: Path, *, embed_font: bool) -> list[str]:
@@ -37,4 +33,4 @@ def _export(fmt: str, tei_path: Path, out_path: Path, *, embed_font: bool) -> li
         from .pdf import export_pdf
 
         return list(export_pdf(tei_path, out_path))
-    raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    raise ExportError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")

@@ -38,7 +38,7 @@ def tidy_pdf(pdf: bytes) -> bytes:
     position = len(pieces[0])
     changed = False
     bounds = [offset for _, offset in offsets] + [xref_at]
-    for (number, start), end in zip(offsets, bounds[1:]):
+    for (number, start), end in zip(offsets, bounds[1:], strict=True):
         chunk = pdf[start:end]
         cleaned = _drop_false_suspects(_clean_stream_object(chunk))
         changed |= cleaned is not chunk

@@ -19,6 +19,7 @@ from ..decisions import (
     cert_value,
     heading_confidence,
 )
+from ..labels import LABELS
 from ..metadata import SourceInfo
 from ..model import (
     BiblList,
@@ -128,7 +129,7 @@ def _first_article_title(document: StructuredDocument, language: str = "kk") -> 
     return ""
 
 
-JOURNAL_EXTRACT = {"kk": "Журнал нөмірінен үзінді", "ru": "Фрагмент номера журнала", "en": "Extract from a journal issue"}
+JOURNAL_EXTRACT = LABELS["journal-extract"]
 
 
 def _authors(document: StructuredDocument, source: SourceInfo) -> list[str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..errors import TeiError
+from ..labels import LABELS, in_language
 from . import TEI_NS, XML_LANG, tei
 
 NS = {"t": TEI_NS}
@@ -37,26 +39,41 @@ class Metadata:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def text_of(element: etree._Element | None) -> str:
+    """All the text of an element, whitespace normalised ("" for None)."""
+    if element is None:
+        return ""
+    return normalize_space("".join(str(t) for t in element.itertext()))
+
+
 def _text(root: etree._Element, path: str) -> str:
-    found = root.find(path, NS)
-    return normalize_space("".join(found.itertext())) if found is not None else ""
+    return text_of(root.find(path, NS))
+
+
+def _required(parent: etree._Element, path: str) -> etree._Element:
+    found = parent.find(path, NS)
+    if found is None:
+        raise TeiError(f"the TEI header lacks {path.replace('t:', '')}")
+    return found
 
 
 def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    header = root.find("t:teiHeader", NS)
-    title_stmt = header.find("t:fileDesc/t:titleStmt", NS)
+    header = _required(root, "t:teiHeader")
+    title_stmt = _required(header, "t:fileDesc/t:titleStmt")
     titles = title_stmt.findall("t:title", NS)
     main = next((t for t in titles if t.get("type") in (None, "main")), titles[0] if titles else None)
     sub = next((t for t in titles if t.get("type") == "sub"), None)
-    authors = tuple(normalize_space("".join(a.itertext())) for a in title_stmt.findall("t:author", NS))
+    authors = tuple(text_of(a) for a in title_stmt.findall("t:author", NS))
     date = _date_of(header.find("t:fileDesc/t:publicationStmt/t:date", NS))
     bibl = "t:fileDesc/t:sourceDesc/t:bibl"
     app = header.find("t:encodingDesc/t:appInfo/t:application[@ident='kzarchive']", NS)
-    languages = tuple(el.get("ident") for el in header.findall("t:profileDesc/t:langUsage/t:language", NS))
+    language = root.get(XML_LANG) or "kk"
+    languages = tuple(ident for el in header.findall("t:profileDesc/t:langUsage/t:language", NS)
+                      if (ident := el.get("ident")))
     return Metadata(
-        title=normalize_space("".join(main.itertext())) if main is not None else "",
-        subtitle=normalize_space("".join(sub.itertext())) if sub is not None else "",
+        title=text_of(main),
+        subtitle=text_of(sub),
         authors=tuple(a for a in authors if a),
         date=date,
         source_date=_date_of(header.find(f"{bibl}/t:date", NS)),
@@ -66,9 +83,9 @@ def read_metadata(tree: etree._ElementTree | etree._Element) -> Metadata:
         source_filename=_text(header, f"{bibl}/t:idno[@type='filename']"),
         source_note=_text(header, f"{bibl}/t:note[@type='source']"),
         source_sha256=_text(header, f"{bibl}/t:idno[@type='sha256']"),
-        licence=_licence(header, root.get(XML_LANG, "kk")),
-        language=root.get(XML_LANG, "kk"),
-        languages=languages or (root.get(XML_LANG, "kk"),),
+        licence=_licence(header, language),
+        language=language,
+        languages=languages or (language,),
         kzarchive_version=app.get("version", "") if app is not None else "",
     )
 
@@ -80,29 +97,15 @@ def prints_its_number(bibl: etree._Element) -> bool:
     return bool(number) and bool(re.match(rf"\s*{re.escape(number)}\s*[.)]", reading_text(bibl)))
 
 
-def in_language(texts: dict[str, str], language: str) -> str:
-    """The text for a language tag ("kk", "ru-RU"), English when the language has none."""
-    return texts.get(language.split("-")[0].lower(), texts["en"])
-
-
-# Where the source itself is named, in the edition's language.
-SOURCE_LABEL = {"kk": "Дереккөз", "ru": "Источник", "en": "Source"}
-
-# A title supplied by the cataloguer when the source has none (tei/encode.py), by language.
-UNTITLED = {"kk": "Атаусыз мәтін", "ru": "Текст без названия", "en": "Untitled text"}
+# Kept under their old names for the encoder (tei/encode.py); the table is kzarchive.labels.
+SOURCE_LABEL = LABELS["source"]
+UNTITLED = LABELS["untitled"]
+UNKNOWN_LICENCE = LABELS["unknown-licence"]
 
 
 def is_supplied_title(title: str) -> bool:
     """"Атаусыз мәтін (001_….txt)": no running head or subject should repeat it."""
     return any(title.startswith(f"{label} (") for label in UNTITLED.values())
-
-
-# What a reader edition says when the source states no licence, in the edition's language.
-UNKNOWN_LICENCE = {
-    "kk": "Дереккөзде лицензия көрсетілмеген.",
-    "ru": "Лицензия в источнике не указана.",
-    "en": "The source does not state its licence.",
-}
 
 
 def _licence(header: etree._Element, language: str) -> str:
@@ -116,7 +119,7 @@ def _licence(header: etree._Element, language: str) -> str:
 def _date_of(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return element.get("when") or normalize_space("".join(element.itertext()))
+    return element.get("when") or text_of(element)
 
 
 def normalize_space(text: str) -> str:
