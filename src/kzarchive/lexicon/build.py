@@ -7,13 +7,13 @@ Clean sources are 000-003 (normal Kazakh text); 004 is syllable-split and is lef
 
 Outputs: `data/kk_wordforms.tsv` (word form, count), `data/kk_clitics.tsv` (feature,
 weight of the logistic model that attaches or detaches мен/да/ма… pieces, see
-`segment.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
-`segment.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
+`clitics.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
+`seams.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
 generator `bench/syllables/generate.py` when the source tree has it).
 
 `data/ru_wordfreq.tsv.gz` (Russian word form, Zipf frequency × 100; the 150 000 most
 frequent all-Cyrillic forms of wordfreq's "large" Russian list, used to rejoin Russian
-paragraphs, see `segment.RussianWords`) is rewritten only when the `wordfreq` package is
+paragraphs, see `russian.RussianWords`) is rewritten only when the `wordfreq` package is
 installed (`pip install wordfreq`; it is a build-time tool, not a dependency); otherwise
 the shipped file is kept. wordfreq's data is CC BY-SA 4.0 (code Apache-2.0).
 """
