@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .alphabet import KAZAKH_VOWELS
-from .letters import CharModel
+from .letters import RUSSIAN_LETTER_FORMS, RUSSIAN_TABLE, CharModel, shipped_table
 from .piece import parse_piece
 from .wordmodel import WordModel, log_sum
 
@@ -23,8 +23,9 @@ _LN10 = math.log(10.0)
 class RussianWords:
     """Russian word-form frequencies (Zipf scale, from wordfreq; `build.py`)."""
 
-    def __init__(self, zipf: dict[str, float]) -> None:
+    def __init__(self, zipf: dict[str, float], shipped: bool = False) -> None:
         self.zipf = zipf
+        self.shipped = shipped  # read from the shipped data file (whose letter table is shipped too)
 
     def __bool__(self) -> bool:
         return bool(self.zipf)
@@ -35,13 +36,13 @@ class RussianWords:
         return (value - 9.0) * _LN10 if value is not None else -math.inf
 
     @classmethod
-    def from_tsv(cls, text: str) -> RussianWords:
+    def from_tsv(cls, text: str, shipped: bool = False) -> RussianWords:
         zipf: dict[str, float] = {}
         for row in text.splitlines():
             form, _, value = row.partition("\t")
             if form and value:
                 zipf[form] = int(value) / 100.0
-        return cls(zipf)
+        return cls(zipf, shipped)
 
     @classmethod
     def default(cls) -> RussianWords:
@@ -53,7 +54,7 @@ def _default_russian_words() -> RussianWords:
     data = resources.files("kzarchive.lexicon").joinpath("data", RUSSIAN_DATA_FILE)
     if not data.is_file():
         return RussianWords({})
-    return RussianWords.from_tsv(gzip.decompress(data.read_bytes()).decode("utf-8"))
+    return RussianWords.from_tsv(gzip.decompress(data.read_bytes()).decode("utf-8"), shipped=True)
 
 
 def is_russian_paragraph(pieces: Sequence[str]) -> bool:
@@ -109,7 +110,7 @@ class RussianWordModel:
     (names, Kazakh words in Russian text)."""
 
     def __init__(self, kazakh: WordModel, russian: RussianWords, weight: float = 1.0,
-                 morph: float = 0.1, shape: float = 0.1, chars: int = 20_000,
+                 morph: float = 0.1, shape: float = 0.1, chars: int = RUSSIAN_LETTER_FORMS,
                  surname: float = 100.0) -> None:
         self.kazakh = kazakh
         self.russian = russian
@@ -192,5 +193,12 @@ def _russian_stems(russian: RussianWords) -> dict[str, float]:
 
 @lru_cache(maxsize=2)
 def _russian_char_model(russian: RussianWords, size: int) -> CharModel:
-    return CharModel(list(russian.zipf)[:size])
+    shipped = russian.shipped and size == RUSSIAN_LETTER_FORMS
+    table = shipped_table(RUSSIAN_TABLE, RUSSIAN_DATA_FILE) if shipped else None
+    return CharModel(table=table) if table is not None else CharModel(russian_letter_forms(russian, size))
+
+
+def russian_letter_forms(russian: RussianWords, size: int = RUSSIAN_LETTER_FORMS) -> list[str]:
+    """The forms the Russian letter model learns from: the `size` most frequent."""
+    return list(russian.zipf)[:size]
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from .alphabet import KAZAKH_VOWELS
 from .hunspell import HunspellChecker
-from .letters import CharModel
+from .letters import KAZAKH_TABLE, CharModel, shipped_table
 from .suffixes import MAX_ENDING, PLURAL, EndingModel, ending_agrees, is_valid_ending
-from .wordlist import Lexicon
+from .wordlist import DATA_FILE, Lexicon
 
 
 @dataclass(frozen=True)
@@ -196,10 +196,22 @@ _MODEL_CACHE: dict[int, tuple[Lexicon, CharModel, EndingModel]] = {}
 def _models_for(lexicon: Lexicon) -> tuple[CharModel, EndingModel]:
     entry = _MODEL_CACHE.get(id(lexicon))
     if entry is None or entry[0] is not lexicon:
-        forms = [form for form in lexicon.counts if form.isalpha()]
-        entry = (lexicon, CharModel(forms), EndingModel.learn(lexicon.counts))
+        entry = (lexicon, _char_model(lexicon), EndingModel.learn(lexicon.counts))
         _MODEL_CACHE[id(lexicon)] = entry
     return entry[1], entry[2]
+
+
+def _char_model(lexicon: Lexicon) -> CharModel:
+    """The letter model of the lexicon's forms: the shipped table for the shipped lexicon."""
+    table = shipped_table(KAZAKH_TABLE, DATA_FILE) if lexicon is Lexicon.default() else None
+    if table is not None:
+        return CharModel(table=table)
+    return CharModel(kazakh_letter_forms(lexicon))
+
+
+def kazakh_letter_forms(lexicon: Lexicon) -> list[str]:
+    """The forms the letter model learns from: the lexicon's forms of letters only."""
+    return [form for form in lexicon.counts if form.isalpha()]
 
 
 def _shared_char_model(lexicon: Lexicon) -> CharModel:
