@@ -152,12 +152,17 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def _is_pool_worker(pid: int) -> bool:
+def _is_fork_server(pid: int) -> bool:
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return False
-    return "spawn_main" in command  # not multiprocessing's resource tracker
+    return "forkserver" in command  # not multiprocessing's resource tracker
+
+
+def _pool_workers(parent: int) -> list[int]:
+    """The pool's workers: the children of its fork server, itself a child of the batch's process."""
+    return [pid for server in _children(parent) if _is_fork_server(server) for pid in _children(server)]
 
 
 def _alive(pid: int) -> bool:
@@ -180,7 +185,7 @@ def test_workers_die_with_their_killed_parent(folder, tmp_path) -> None:
         workers: list[int] = []
         while time.monotonic() < deadline and len(workers) < 2:
             time.sleep(0.2)
-            workers = [pid for pid in _children(parent.pid) if _is_pool_worker(pid)]
+            workers = _pool_workers(parent.pid)
         assert len(workers) == 2
         time.sleep(1.0)  # the workers are inside the hanging stage now
         parent.send_signal(signal.SIGKILL)

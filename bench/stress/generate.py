@@ -101,6 +101,18 @@ def short_lines(line_count: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def letter_spaced(line_count: int) -> str:
+    """A tracked charter (issue 17): every line printed with a space between its letters ("П а р т и я
+    ө з…"), words parted by the same single space, paragraphs of a few lines."""
+    source = WordSource()
+    out: list[str] = []
+    for index in range(line_count):
+        out.append(" ".join(source.line(LINE_WIDTH).replace(" ", "")))
+        if index % 6 == 5:
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
 def whole_samples(size_bytes: int) -> str:
     """The samples one after another, again and again, up to `size_bytes` (a big text of real shapes:
     contents tables, headings, notes, bibliographies, page furniture)."""
@@ -139,6 +151,7 @@ TEXT_SHAPES: dict[str, tuple[Callable[[int], str], tuple[int, ...], str]] = {
     "no-blank-lines": (lines_without_blank_lines, (5_000, 10_000, 20_000, 40_000), "lines"),
     "one-paragraph": (one_paragraph, tuple(2**20 * mb // 4 for mb in (5, 10, 20, 40)), "bytes"),
     "short-lines": (short_lines, (12_500, 25_000, 50_000, 100_000), "lines"),
+    "letter-spaced": (letter_spaced, (2_500, 5_000, 10_000, 20_000), "lines"),
     "whole-samples": (whole_samples, tuple(int(2**20 * mb) for mb in (7.5, 15, 30, 60)), "bytes"),
 }
 TEI_SHAPE = "tei-lb"

@@ -48,7 +48,8 @@ class Choice:
 
     orig: list[Inline]
     reg: str
-    reason: Literal["syllables", "lookalike", "script", "notecall", "encoding"]  # notecall: a glued footnote number
+    # notecall: a glued footnote number
+    reason: Literal["syllables", "lookalike", "script", "notecall", "encoding", "letterspacing"]
     confidence: float | None = None  # the model's own, when it has one (else decisions.RULE_CONFIDENCE)
 
 

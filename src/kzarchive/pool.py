@@ -8,6 +8,10 @@
   parent's death (a SIGKILLed batch must not leave workers writing outputs without the folder lock).
 - A worker that dies breaks the pool: the unfinished documents are run again one at a time, so the
   culprit is found and failed and the others still convert.
+- Workers are forked from a fork server that has loaded the language data (`kzarchive.preload`): each
+  worker's first document costs what its second does, and the workers share those pages. The server is
+  a fresh interpreter (no thread or lock of this process), started for each pool and stopped after it,
+  so it sees the environment of this run.
 """
 
 from __future__ import annotations
@@ -76,9 +80,26 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def init_worker(parent_pid: int) -> None:
-    """Pool initializer: start the watchdog that ends this worker with its parent or its deadline."""
-    thread = threading.Thread(target=_watch, args=(parent_pid,), name="kzarchive-watchdog", daemon=True)
+    """Pool initializer: start the watchdog that ends this worker with its parent or its deadline.
+    The parent is the batch's process, or the fork server that ends with it."""
+    parent = os.getppid() if os.getppid() != 1 else parent_pid
+    _release_fork_server()
+    thread = threading.Thread(target=_watch, args=(parent,), name="kzarchive-watchdog", daemon=True)
     thread.start()
+
+
+def _release_fork_server() -> None:
+    """A worker forked by the fork server holds a copy of the batch process's end of the pipe by which
+    the server learns that the batch has ended; closed here, so that the server ends with the batch
+    (and this worker, reparented, with it: `_watch`). The worker never starts processes of its own
+    through the server, the only use of that copy."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    alive = getattr(server, "_forkserver_alive_fd", None)  # set only in a process the server forked
+    if alive is not None:
+        os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[attr-defined]  # private: not in typeshed
 
 
 def _watch(parent_pid: int) -> None:
@@ -114,9 +135,9 @@ def run_all(items: list[Item], work: Callable[[Item], Outcome], *, jobs: int, in
 def _run_pool(items: list[Item], work: Callable[[Item], Outcome], jobs: int,
               done: Callable[[Item, Outcome], None], crashed: Callable[[Item, Exception], Outcome]) -> list[Item]:
     """Run items in a pool; returns the items left unfinished because a worker process died."""
-    # spawn: workers start from a clean interpreter — no locks inherited from the parent's threads
-    # (the progress display), and the same environment whatever ran in the parent before.
-    context = multiprocessing.get_context("spawn")
+    # forkserver: workers start from a clean interpreter — no locks inherited from the parent's threads
+    # (the progress display) — that has already loaded the language data.
+    context = _worker_context()
     executor = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER,
                                       initializer=init_worker, initargs=(os.getpid(),))
     broken: list[tuple[int, Item]] = []  # (position, item) of the items a dying worker took down
@@ -134,4 +155,29 @@ def _run_pool(items: list[Item], work: Callable[[Item], Outcome], jobs: int,
             done(item, outcome)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        _stop_fork_server(context)
     return [item for _, item in sorted(broken, key=lambda pair: pair[0])]
+
+
+PRELOAD_MODULE = "kzarchive.preload"
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """A fork server that preloads the language data where there is one (POSIX), else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD_MODULE])
+    return context
+
+
+def _stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
+    """End this pool's fork server, so that the next pool's starts afresh with the environment and data
+    of its own run (the standard library keeps one server per process; `_stop` is how it ends it)."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from ..model import Block, Choice
+from ..model import Block, Choice, Inline
 from .pieces import Piece, atomise, find_pieces, rebuild, replace_spans
 
 MIN_SPACED_PIECES = 5      # a run of at least this many short pieces …
@@ -25,7 +25,7 @@ def rejoin_letter_spacing(blocks: list[Block], known_word: KnownWord, stats: Cou
         if block.kind == "milestone" or not _may_hold_spacing(block.plain_text()):
             continue
         atoms = atomise(block.inlines)
-        replacements = []
+        replacements: list[tuple[int, int, Inline]] = []
         for run in _short_runs(find_pieces(atoms)):
             if any(node is not None for _, node in atoms[run[0].start:run[-1].end]):
                 continue  # a run across a line end or a page turn: not one tracked line
@@ -69,6 +69,7 @@ def segment(letters: str, known_word: KnownWord) -> list[str] | None:
             if before is None:
                 continue
             word = letters[start:end]
-            if (known_word(word) or known_word(word.lower())) and (best[end] is None or len(before) + 1 < len(best[end])):
+            current = best[end]
+            if (known_word(word) or known_word(word.lower())) and (current is None or len(before) + 1 < len(current)):
                 best[end] = before + [word]
     return best[len(letters)]

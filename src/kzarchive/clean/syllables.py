@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..lexicon.margins import JoinScorer
 from ..lexicon.segment import SyllableRepairer, split_score
-from ..model import Block, Choice, LineBreak
+from ..model import Block, Choice, Inline, LineBreak
 from .hyphenation import HyphenDecision
 from .pieces import Atom, atomise, find_pieces, rebuild, replace_spans
 
@@ -38,7 +38,7 @@ def repair_syllable_splits(blocks: list[Block], repairer: SyllableRepairer, stat
         if len(texts) < _MIN_PIECES or split_score(texts) < SPLIT_THRESHOLD:
             continue
         stats["split_blocks"] += 1
-        replacements = []
+        replacements: list[tuple[int, int, Inline]] = []
         spans = repairer.segment(texts)
         scorer = JoinScorer(texts, spans, repairer.scoring_model(texts), repairer.boundaries, repairer.cohesion)
         for index, (start, end) in enumerate(spans):

@@ -7,15 +7,21 @@ Clean sources are 000-003 (normal Kazakh text); 004 is syllable-split and is lef
 
 Outputs: `data/kk_wordforms.tsv` (word form, count), `data/kk_clitics.tsv` (feature,
 weight of the logistic model that attaches or detaches мен/да/ма… pieces, see
-`segment.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
-`segment.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
+`clitics.CliticModel`) and `data/kk_boundaries.tsv` (feature, weight of the piece-seam model,
+`seams.BoundaryModel`, learned from the clean texts split into pieces by the benchmark
 generator `bench/syllables/generate.py` when the source tree has it).
 
 `data/ru_wordfreq.tsv.gz` (Russian word form, Zipf frequency × 100; the 150 000 most
 frequent all-Cyrillic forms of wordfreq's "large" Russian list, used to rejoin Russian
-paragraphs, see `segment.RussianWords`) is rewritten only when the `wordfreq` package is
+paragraphs, see `russian.RussianWords`) is rewritten only when the `wordfreq` package is
 installed (`pip install wordfreq`; it is a build-time tool, not a dependency); otherwise
 the shipped file is kept. wordfreq's data is CC BY-SA 4.0 (code Apache-2.0).
+
+Last, from the files above, the letter-model tables (`letters.LetterTable`, memory-mapped at run
+time): `data/kk_letters.bin` from the alphabetic forms of `kk_wordforms.tsv`, `data/ru_letters.bin`
+from the 20 000 most frequent forms of `ru_wordfreq.tsv.gz`; each records its source file's SHA-256
+and is used only while that file is unchanged. `--letters-only` rebuilds just these two (the same
+bytes every time).
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .letters import KAZAKH_TABLE, RUSSIAN_TABLE, LetterTable, table_provenance
+from .russian import RussianWords, russian_letter_forms
 from .segment import BOUNDARY_DATA_FILE, CLITIC_DATA_FILE, RUSSIAN_DATA_FILE, BoundaryModel, CliticModel
 from .wordlist import Lexicon
+from .wordmodel import kazakh_letter_forms
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "input"  # the samples shipped in the repo
 CLEAN_PREFIXES = ("000_", "001_", "002_", "003_")
@@ -92,12 +101,33 @@ def build_russian(out: Path = RUSSIAN_FILE, size: int = RUSSIAN_FORMS) -> int | 
     return min(size, len(forms))
 
 
+def build_letter_tables(data_dir: Path = DATA_FILE.parent) -> list[str]:
+    """Compile the letter-model tables of the shipped word lists in `data_dir`; returns what was written."""
+    lexicon = Lexicon.from_tsv((data_dir / DATA_FILE.name).read_text(encoding="utf-8"))
+    written = [_write_table(data_dir / KAZAKH_TABLE, kazakh_letter_forms(lexicon), data_dir / DATA_FILE.name)]
+    russian_data = data_dir / RUSSIAN_FILE.name
+    if russian_data.is_file():
+        russian = RussianWords.from_tsv(gzip.decompress(russian_data.read_bytes()).decode("utf-8"))
+        written.append(_write_table(data_dir / RUSSIAN_TABLE, russian_letter_forms(russian), russian_data))
+    return written
+
+
+def _write_table(out: Path, forms: list[str], source: Path) -> str:
+    table = LetterTable.compile(forms)
+    out.write_bytes(table.to_bytes(table_provenance(source, len(forms))))
+    return f"{out}: letter table of {len(forms)} forms, {table.states} states, {len(table.symbols)} letters"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=DATA_FILE)
     parser.add_argument("--russian-only", action="store_true", help="only rebuild the Russian list")
+    parser.add_argument("--letters-only", action="store_true", help="only rebuild the letter-model tables")
     args = parser.parse_args(argv)
+    if args.letters_only:
+        print("\n".join(build_letter_tables(args.out.parent)))
+        return 0
     if args.russian_only:
         written = build_russian(args.out.with_name(RUSSIAN_FILE.name))
         print("wordfreq is not installed" if written is None else f"{written} Russian word forms")
@@ -124,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{russian_out}: kept (install wordfreq to rebuild it)")
     else:
         print(f"{russian_out}: {written} Russian word forms from wordfreq")
+    print("\n".join(build_letter_tables(args.out.parent)))
     return 0
 
 

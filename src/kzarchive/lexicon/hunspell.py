@@ -9,9 +9,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 SEARCH_DIRS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts")
 DICT_NAME = "kk_KZ"
+
+
+class _Lookup(Protocol):
+    def lookup(self, word: str) -> object: ...
 
 
 class HunspellChecker:
@@ -21,14 +26,14 @@ class HunspellChecker:
     that never needs hunspell's opinion never pays for it.
     """
 
-    def __init__(self, dictionary: object | None, path: str) -> None:
+    def __init__(self, dictionary: _Lookup | None, path: str) -> None:
         self._loaded = dictionary
         self.path = path
         self.name = f"hunspell {Path(path).name}"
         self._exact: dict[str, bool] = {}   # lookup() answers, by the form as written
 
     @property
-    def _dictionary(self) -> object:
+    def _dictionary(self) -> _Lookup:
         if self._loaded is None:
             self._loaded = _read_dictionary(self.path)
         return self._loaded
@@ -118,7 +123,7 @@ class _Unreadable:
         return False
 
 
-def _read_dictionary(stem: str) -> object:
+def _read_dictionary(stem: str) -> _Lookup:
     from spylls.hunspell import Dictionary
 
     try:

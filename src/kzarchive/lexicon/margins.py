@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
-from .segment import BoundaryModel, Piece, PieceCohesion, WordModel, parse_piece
+from .piece import Piece, parse_piece
+from .seams import BoundaryModel
+from .search import FormScorer, PieceCohesion
 
 Reading = tuple[tuple[int, int], ...]  # consecutive word spans over the same pieces
 
@@ -22,7 +24,7 @@ Reading = tuple[tuple[int, int], ...]  # consecutive word spans over the same pi
 class JoinScorer:
     """Scores one paragraph's pieces, segmented into `spans`; `confidence(index)` for a joined span."""
 
-    def __init__(self, pieces: Sequence[str], spans: Sequence[tuple[int, int]], model: WordModel,
+    def __init__(self, pieces: Sequence[str], spans: Sequence[tuple[int, int]], model: FormScorer,
                  boundaries: BoundaryModel | None, cohesion: PieceCohesion | None) -> None:
         self.parsed: list[Piece] = [parse_piece(token) for token in pieces]
         self.spans = list(spans)

@@ -65,7 +65,7 @@ def _letter_runs(word: str) -> list[tuple[int, int]]:
 def _run_cuts(run: str) -> list[int]:
     vowels = [index for index in range(len(run)) if _is_vowel_at(run, index)]
     cuts: list[int] = []
-    for left, right in zip(vowels, vowels[1:]):
+    for left, right in zip(vowels, vowels[1:], strict=False):
         cuts.append(_cut_between(run, left, right))
     return cuts
 

@@ -11,7 +11,7 @@ from importlib import resources
 
 # A word: letters, optionally joined by inner hyphens ("күш-жігері", "КСРО-ның").
 WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_DATA_FILE = "kk_wordforms.tsv"
+DATA_FILE = "kk_wordforms.tsv"
 
 
 class Lexicon:
@@ -102,6 +102,6 @@ def _parse_tsv(text: str) -> Counter[str]:
 
 @lru_cache(maxsize=1)
 def _load_default() -> Lexicon:
-    data = resources.files("kzarchive.lexicon").joinpath("data", _DATA_FILE)
+    data = resources.files("kzarchive.lexicon").joinpath("data", DATA_FILE)
     counts = _parse_tsv(data.read_text(encoding="utf-8")) if data.is_file() else Counter()
     return Lexicon(counts, "kzarchive-corpus")

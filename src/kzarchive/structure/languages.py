@@ -9,6 +9,7 @@ so a Kazakh paragraph quoting a Russian name keeps the language of its context.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..clean.pieces import Atom, atomise, rebuild
@@ -28,12 +29,25 @@ _MOJIBAKE_LETTERS = set("ÀÁÃÄÅÆÈÉÊËÌÍÏÐÑÒÓÔÕØÙÚÝÞßàá�
 
 
 @lru_cache(maxsize=1)
-def _detector():  # type: ignore[no-untyped-def]
-    """Built once per process: building is the slow part of lingua."""
+def _detector():  # lingua ships no types: untyped
+    """Built once per process; lingua reads a language's models on its first detection."""
     from lingua import Language, LanguageDetectorBuilder
 
     languages = (Language.KAZAKH, Language.RUSSIAN, Language.ENGLISH, Language.TURKISH)
     return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+# lingua reads the models of the languages a text's letters allow, and of the n-gram orders its length asks
+# for: short and long Cyrillic and Latin texts read them all.
+_WARM_SHORT = ("Это текст на русском языке о Казахстане.", "This is a text about the history of Kazakhstan.")
+_WARM_TEXTS = _WARM_SHORT + tuple(" ".join([text] * 4) for text in _WARM_SHORT)
+
+
+def warm_detector() -> None:
+    """Read lingua's models now (~1 s the first time): done before a pool's workers are forked, so that
+    they share them (`kzarchive.preload`)."""
+    for text in _WARM_TEXTS:
+        _detector().compute_language_confidence_values(text)
 
 
 def detect_language(text: str) -> str | None:
@@ -66,7 +80,7 @@ def mark_languages(document: StructuredDocument, main: str = "kk") -> Counter[st
     return counts
 
 
-def _mark_nodes(nodes: list[Node], context: str, counts: Counter[str]) -> None:
+def _mark_nodes(nodes: Sequence[Node], context: str, counts: Counter[str]) -> None:
     for node in nodes:
         if isinstance(node, Division):
             _mark_division(node, context, counts)

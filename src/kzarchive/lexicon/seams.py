@@ -1,0 +1,110 @@
+"""The piece-seam model: do two adjacent syllable pieces belong to one word?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
+
+from .logistic import dump_weights, read_weights, train_logistic
+from .piece import HYPHEN_BREAK_RE, Piece, parse_piece
+from .suffixes import harmony
+from .syllabify import syllabify
+
+
+def _boundary_features(left: str, right: str) -> list[str]:
+    """Features of the seam between two pieces (case-folded cores): same word or not."""
+    left_syllable = syllabify(left)[-1]
+    right_syllable = syllabify(right)[0]
+    return [
+        "bias",
+        f"L={left_syllable}",
+        f"R={right_syllable}",
+        f"LR={left_syllable}|{right_syllable}",
+        f"l2={left[-2:]}",
+        f"r2={right[:2]}",
+        f"lr={left[-1]}{right[0]}",
+        f"h={harmony(left)}{harmony(right)}",
+        f"lp={left}" if left != left_syllable else f"lm={len(left)}",
+        f"rp={right}" if right != right_syllable else f"rm={len(right)}",
+    ]
+
+
+def _simple_split(word: str) -> list[str]:
+    """Syllables with one-letter pieces merged into a neighbour (as 004 never shows them)."""
+    pieces: list[str] = []
+    for syllable in syllabify(word):
+        if pieces and (len(syllable) < 2 or len(pieces[-1]) < 2):
+            pieces[-1] += syllable
+        else:
+            pieces.append(syllable)
+    return pieces
+
+
+class BoundaryModel:
+    """Logistic model of P(two adjacent pieces belong to one word | the seam): the last
+    syllable of the left piece, the first of the right one, their letters and vowel harmony.
+    Learned from clean text split into pieces the way 004 is split; its log-odds are added
+    for every seam inside a word of the segmentation."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = weights or {}
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def log_odds(self, left: str, right: str) -> float:
+        key = (left, right)
+        cached = self._cache.get(key)
+        if cached is None:
+            weights = self.weights
+            cached = sum(weights.get(f, 0.0) for f in _boundary_features(left, right))
+            if len(self._cache) < 200_000:
+                self._cache[key] = cached
+        return cached
+
+    @staticmethod
+    def events(text: str, splitter: Callable[[str], list[str]] | None = None) -> Iterable[tuple[list[str], int]]:
+        split = splitter or _simple_split
+        text = HYPHEN_BREAK_RE.sub(r"\1\2", text)
+        for block in re.split(r"\n\s*\n", text):
+            previous: Piece | None = None
+            for token in block.split():
+                for index, raw in enumerate(split(token)):
+                    piece = parse_piece(raw)
+                    if previous is not None and previous.can_precede and piece.can_continue:
+                        left, right = previous.core.casefold(), piece.core.casefold()
+                        if "-" not in left and "-" not in right:
+                            yield _boundary_features(left, right), int(index > 0)
+                    previous = piece
+
+    @classmethod
+    def learn(
+        cls, texts: Iterable[str], splitter: Callable[[str], list[str]] | None = None,
+        epochs: int = 3, rate: float = 0.2, l2: float = 1e-4,
+    ) -> BoundaryModel:
+        data = [event for text in texts for event in cls.events(text, splitter)]
+        return cls(train_logistic(data, epochs, rate, l2))
+
+    def dump(self) -> str:
+        return dump_weights(self.weights)
+
+    @classmethod
+    def from_tsv(cls, text: str) -> BoundaryModel:
+        return cls(read_weights(text))
+
+    @classmethod
+    def default(cls) -> BoundaryModel:
+        return _default_boundary_model()
+
+
+BOUNDARY_DATA_FILE = "kk_boundaries.tsv"
+
+
+@lru_cache(maxsize=1)
+def _default_boundary_model() -> BoundaryModel:
+    data = resources.files("kzarchive.lexicon").joinpath("data", BOUNDARY_DATA_FILE)
+    return BoundaryModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else BoundaryModel()
+
