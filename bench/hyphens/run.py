@@ -92,7 +92,8 @@ def real_cases() -> HyphenScore:
 
 
 def _row(name: str, s: HyphenScore) -> str:
-    return f"| {name} | {s.cases} | {s.keep_gold} | {s.accuracy:.2%} | {s.keep_precision:.3f} | {s.keep_recall:.3f} | {s.keep_f1:.3f} |"
+    return (f"| {name} | {s.cases} | {s.keep_gold} | {s.accuracy:.2%} | {s.keep_precision:.3f} | "
+            f"{s.keep_recall:.3f} | {s.keep_f1:.3f} |")
 
 
 def main(argv: list[str] | None = None) -> int:

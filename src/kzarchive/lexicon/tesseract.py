@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,8 @@ def find_model() -> Path | None:
     if os.environ.get("KZARCHIVE_NO_TESSERACT"):
         return None
     custom = os.environ.get("KZARCHIVE_TESSDATA_KAZ")
-    candidates = [Path(custom)] if custom else sorted(Path("/").glob(TESSDATA_GLOB.lstrip("/") + "/" + MODEL_NAME), reverse=True)
+    installed = sorted(Path("/").glob(TESSDATA_GLOB.lstrip("/") + "/" + MODEL_NAME), reverse=True)
+    candidates = [Path(custom)] if custom else installed
     return next((path for path in candidates if path.is_file()), None)
 
 
@@ -154,6 +156,18 @@ def tesseract_words() -> frozenset[str]:
         return decode(path.read_bytes())
     except (OSError, subprocess.SubprocessError, ValueError, EOFError, gzip.BadGzipFile):
         return frozenset()  # no cache and no way to make one: the other lexicons still work
+
+
+@lru_cache(maxsize=1)
+def tesseract_sorted() -> tuple[str, ...]:
+    """The same forms in sorted order, for prefix questions ("which listed forms start with X?")."""
+    return tuple(sorted(tesseract_words()))
+
+
+def count_with_prefix(sorted_forms: Sequence[str], prefix: str) -> int:
+    """How many of `sorted_forms` start with `prefix` (two binary searches)."""
+    start = bisect_left(sorted_forms, prefix)
+    return bisect_left(sorted_forms, prefix + "\U0010ffff", lo=start) - start
 
 
 def main(argv: Sequence[str] | None = None) -> int:
