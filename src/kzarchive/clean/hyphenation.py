@@ -15,11 +15,12 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..lexicon.hunspell import dictionary_words, load_kazakh_hunspell
 from ..lexicon.segment import RussianWords
-from ..lexicon.tesseract import count_with_prefix, tesseract_sorted, tesseract_words
+from ..lexicon.tesseract import tesseract_words
 from ..lexicon.wordlist import Lexicon, clean_word_forms
 from .hyphen_patterns import (
     KAZAKH_SPECIFIC,
@@ -59,6 +60,18 @@ MIN_ATTESTED_HEAD = 4
 MIN_ATTESTED_STEM = 4
 # Two words this long on both sides of the hyphen: a solid listing alone does not make it a break.
 MIN_LONG_HALF = 5
+
+
+@lru_cache(maxsize=2)
+def compound_starts(listed: frozenset[str]) -> Counter[str]:
+    """How many listed hyphenated forms start with each "head-abc" ("көлік-лог": 3)."""
+    starts: Counter[str] = Counter()
+    for form in listed:
+        if "-" in form:
+            head, _, rest = form.partition("-")
+            if len(rest) >= 3:
+                starts[f"{head}-{rest[:3]}"] += 1
+    return starts
 
 
 class HyphenDecision(NamedTuple):
@@ -140,7 +153,7 @@ class HyphenResolver:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         # Tesseract's Kazakh word list (empty without it): what counts as a word form
         self.listed = tesseract_words() if wordlist is None else wordlist
-        self.listed_sorted = tesseract_sorted() if wordlist is None else tuple(sorted(wordlist))
+        self.compound_starts = compound_starts(self.listed)
         self.words = FormIndex(self.lexicon.counts)
         document_forms = Counter(clean_word_forms(document_text)) if document_text else Counter()
         self.document = FormIndex(document_forms)
@@ -284,7 +297,7 @@ class HyphenResolver:
         # Neither form listed as written: an inflected compound, or a word broken before inflection.
         joined_stem = self._listed_stem(joined, len(left) + 2)
         compound = f"{left}-{head[:3]}"
-        compounds = count_with_prefix(self.listed_sorted, compound) if len(head) >= 3 and not inflection else 0
+        compounds = self.compound_starts[compound] if len(head) >= 3 and not inflection else 0
         if compounds and not joined_stem:
             return _keep(f"listed compounds start with '{compound}'", WORDLIST_STEM_CONFIDENCE)
         if joined_stem:

@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -156,18 +155,6 @@ def tesseract_words() -> frozenset[str]:
         return decode(path.read_bytes())
     except (OSError, subprocess.SubprocessError, ValueError, EOFError, gzip.BadGzipFile):
         return frozenset()  # no cache and no way to make one: the other lexicons still work
-
-
-@lru_cache(maxsize=1)
-def tesseract_sorted() -> tuple[str, ...]:
-    """The same forms in sorted order, for prefix questions ("which listed forms start with X?")."""
-    return tuple(sorted(tesseract_words()))
-
-
-def count_with_prefix(sorted_forms: Sequence[str], prefix: str) -> int:
-    """How many of `sorted_forms` start with `prefix` (two binary searches)."""
-    start = bisect_left(sorted_forms, prefix)
-    return bisect_left(sorted_forms, prefix + "\U0010ffff", lo=start) - start
 
 
 def main(argv: Sequence[str] | None = None) -> int:
