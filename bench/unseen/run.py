@@ -78,7 +78,7 @@ def syllable_scores(text: UnseenText, seed: int = SEED) -> tuple[Score, Score]:
     document = SyllableRepairer(document_text="\n\n".join(split.raw for split in splits))
     scores = (Score(), Score())
     for split in splits:
-        for total, repairer in zip(scores, (plain, document)):
+        for total, repairer in zip(scores, (plain, document), strict=True):
             total.add(score_spans(split.pieces, split.spans, repairer.segment(split.pieces)))
     return scores
 
@@ -169,7 +169,8 @@ def _pooled_keep(rows: list[dict]) -> float:
 
 
 def markdown(rows: dict[str, dict]) -> str:
-    lines = ["| text | words | syllable repair | + document evidence | hyphen cases | hyphen acc. | keep F1 | cleaning word acc. |",
+    lines = ["| text | words | syllable repair | + document evidence | hyphen cases | hyphen acc. | keep F1 "
+             "| cleaning word acc. |",
              "|---|---|---|---|---|---|---|---|"]
     for name, r in rows.items():
         h = r["hyphens"]

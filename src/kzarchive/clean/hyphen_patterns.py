@@ -17,8 +17,10 @@ KAZAKH_SPECIFIC = frozenset("әғқңөұүһі")
 _SUFFIX_SLOTS: tuple[tuple[str, ...], ...] = tuple(
     tuple(sorted(slot.split(), key=len, reverse=True))
     for slot in (
-        # verb forms: voice, negation, participles, converbs, verbal nouns
-        "ыл іл ыс іс дыр дір тыр тір ғыз гіз қыз кіз ма ме ба бе па пе",
+        # verb forms: voice (causative, passive or reciprocal), negation, participles, converbs, verbal nouns
+        "дыр дір тыр тір ғыз гіз қыз кіз",  # causative, before the passive ("-дыр-ыл-ған")
+        "ыл іл ыс іс",
+        "ма ме ба бе па пе",
         "ған ген қан кен атын етін йтын йтін ар ер ып іп у уы уі ушы уші ғалы гелі "
         "ды ді ты ті йды йді ймыз йміз мын мін сың сің май мей бай бей пай пей сақ сек са се",
         # derivation

@@ -294,6 +294,11 @@ class HyphenResolver:
             return _break(f"the word list has '{joined}', not '{hyphenated}'", WORDLIST_FORM_CONFIDENCE)
         if joined_known:
             return None
+        if inflection and not self._attested(head):
+            # "қорық-⏎тарында": a listed word, then only inflection — however long the inflection
+            stem = self._listed_stem(joined, len(left))
+            if stem:
+                return _break(f"'{joined}' reads as the listed '{stem}' + inflection", WORDLIST_STEM_CONFIDENCE)
         # Neither form listed as written: an inflected compound, or a word broken before inflection.
         joined_stem = self._listed_stem(joined, len(left) + 2)
         compound = f"{left}-{head[:3]}"
@@ -318,7 +323,7 @@ class HyphenResolver:
         if len(piece) >= 2 and self._is_stem(piece):
             return True
         for cut in range(len(piece) - 1, MIN_ATTESTED_STEM - 1, -1):
-            if is_suffix_chain(piece[cut:]):
+            if is_suffix_chain(piece[cut:]) and not is_suffix_chain(piece[:cut]):  # not "шылық|тар"
                 if any(self._is_stem(stem) for stem in stem_forms(piece[:cut])):
                     return True
         return False
