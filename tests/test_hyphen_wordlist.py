@@ -104,3 +104,24 @@ def test_without_the_word_list_the_other_evidence_decides() -> None:
 def test_the_installed_list_on_the_issues_cases(left: str, right: str, expected: str) -> None:
     assert find_model() is not None, "tesseract-ocr-kaz is a test dependency: run scripts/bootstrap --test"
     assert decision_label(HyphenResolver().decide(left, right)) == expected
+
+
+def test_a_long_piece_only_the_list_knows_is_a_word_unless_many_listed_forms_end_with_it() -> None:
+    stems = {"медицина"}
+    assert label("медициналық", "санитариялық", {"медициналық", "санитариялық"}, stems) == "keep"
+    # "рылған" ends dozens of listed forms: the tail of broken words, not a word
+    tails = {f"{stem}рылған" for stem in ("құ", "ашы", "жаса", "қойы", "соғы", "жазы", "тұ")}
+    assert label("медициналық", "рылған", {"медициналық", "рылған"} | tails, stems) != "keep"
+
+
+def test_voice_suffixes_stack_causative_then_passive() -> None:
+    # "автомат|тан|дыр|ыл|ған": the listed "автоматтан" runs across the hyphen, the rest is inflection
+    assert label("автомат", "тандырылған", {"автоматтан", "автомат"}, {"автомат", "тандыр"}) == "break"
+
+
+def test_inflection_after_a_listed_word_is_a_break_however_long() -> None:
+    assert label("қорық", "тарында", {"қорық"}) == "break"
+    # unless the continuation is itself a word: "тау-⏎тас" is left to the other evidence
+    resolver = HyphenResolver(NO_CORPUS, None, hunspell=False, wordlist=frozenset({"тау"}),
+                              stems=frozenset({"тау", "тас"}))
+    assert resolver._decide_by_wordlist(resolver_pieces("тау", "тас")) is None

@@ -60,6 +60,10 @@ MIN_ATTESTED_HEAD = 4
 MIN_ATTESTED_STEM = 4
 # Two words this long on both sides of the hyphen: a solid listing alone does not make it a break.
 MIN_LONG_HALF = 5
+# A piece only Tesseract's list knows counts as a word when it is this long and no more than this
+# many listed forms end with it (itself included): tails of broken words end dozens of forms.
+MIN_LISTED_HEAD = 6
+MAX_LISTED_ENDINGS = 5
 
 
 @lru_cache(maxsize=2)
@@ -72,6 +76,13 @@ def compound_starts(listed: frozenset[str]) -> Counter[str]:
             if len(rest) >= 3:
                 starts[f"{head}-{rest[:3]}"] += 1
     return starts
+
+
+@lru_cache(maxsize=4096)
+def listed_ending_with(listed: frozenset[str], tail: str) -> int:
+    """How many listed forms end with `tail` (a scan; asked only of the few pieces the other
+    evidence cannot place)."""
+    return sum(1 for form in listed if form.endswith(tail))
 
 
 class HyphenDecision(NamedTuple):
@@ -308,12 +319,20 @@ class HyphenResolver:
         if joined_stem:
             return None if compounds else _break(
                 f"'{joined}' reads as the listed '{joined_stem}' + inflection", WORDLIST_STEM_CONFIDENCE)
-        if len(head) >= MIN_ATTESTED_HEAD and not inflection and self._attested(left) and self._attested(head):
+        if len(head) >= MIN_ATTESTED_HEAD and not inflection and self._attested(left) and (
+                self._attested(head) or len(left) >= 3 and self._listed_word_not_tail(head)):
             return _keep(f"'{left}' and '{head}' are words, '{joined}' is not", WORDLIST_HALVES_CONFIDENCE)
         return None
 
     def _long_words(self, left: str, head: str) -> bool:
         return min(len(left), len(head)) >= MIN_LONG_HALF and self._attested(left) and self._attested(head)
+
+    def _listed_word_not_tail(self, head: str) -> bool:
+        """A long listed form that few other listed forms end with: a word ("санитариялық"), not
+        the tail of broken words, which many end with ("рылған", "ландыруға")."""
+        if len(head) < MIN_LISTED_HEAD or head not in self.listed:
+            return False
+        return listed_ending_with(self.listed, head) <= MAX_LISTED_ENDINGS
 
     def _attested(self, piece: str) -> bool:
         """A piece is a word by a source that lists no fragments: hunspell-kk's stems or the Russian
