@@ -66,7 +66,7 @@ def test_the_piece_after_a_line_end_is_judged_up_to_its_own_hyphen() -> None:
 
 @pytest.mark.parametrize(("left", "right", "expected"), [
     ("кто", "нибудь", True), ("что", "то", True), ("по", "прежнему", True), ("по", "казахски", True),
-    ("из", "за", True), ("по", "сёлков", False), ("ле", "то", False),
+    ("из", "за", True), ("кое", "где", True), ("по", "сёлков", False), ("ле", "то", False),
 ])
 def test_russian_forms_written_with_a_hyphen(left: str, right: str, expected: bool) -> None:
     assert is_russian_hyphenated_word(left, right) is expected

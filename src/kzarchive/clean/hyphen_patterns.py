@@ -99,7 +99,7 @@ def harmony_clash(left: str, right: str) -> bool:
 
 
 # Russian words written with a hyphen: an indefinite pronoun or adverb and its particle
-# ("кто-нибудь", "что-то", "как-либо"), "по-" before a dative or an -ски adverb ("по-прежнему",
+# ("кто-нибудь", "что-то", "как-либо", "кое-где"), "по-" before a dative or an -ски adverb ("по-прежнему",
 # "по-казахски"), and compound prepositions ("из-за", "из-под").
 RUSSIAN_PARTICLES = frozenset({"то", "либо", "нибудь", "таки"})
 RUSSIAN_PRONOUNS = frozenset(
@@ -113,6 +113,8 @@ RUSSIAN_PREPOSITION_PAIRS = frozenset({("из", "за"), ("из", "под")})
 def is_russian_hyphenated_word(left: str, right: str) -> bool:
     """A Russian form that is written with a hyphen whatever the dictionary says (case-folded)."""
     if right in RUSSIAN_PARTICLES and left in RUSSIAN_PRONOUNS:
+        return True
+    if left in ("кое", "кой") and right in RUSSIAN_PRONOUNS:  # "кое-где", "кое-что", "кой-какие"
         return True
     if left == "по" and len(right) >= 4 and _PO_ADVERB.search(right):
         return True
