@@ -119,32 +119,3 @@ def is_russian_hyphenated_word(left: str, right: str) -> bool:
     if left == "по" and len(right) >= 4 and _PO_ADVERB.search(right):
         return True
     return (left, right) in RUSSIAN_PREPOSITION_PAIRS
-
-
-# The tail of a surname or patronymic ("Бөкей-⏎ханов", "Алда-⏎бергенұлы", "Нур-⏎лановой"): a name
-# broken by the typesetter, never a compound, whatever case suffix follows ("-ханов-тың").
-_SURNAME_END = re.compile(r"(?:(?:ов|ев|ёв|ин|ын)(?:а|у|ы|е|ой|ым|ыми|ых)?|ұлы|қызы)")
-
-
-def is_surname_tail(left: str, right: str) -> bool:
-    """`left` a capitalised name start, `right` a lower-case surname ending with 2+ letters before
-    it ("ханов", not a bare "қызы": "Ұл-⏎қызы" is a pair), maybe inflected ("ханов|тың")."""
-    if not (len(left) >= 2 and left[0].isupper() and left[1:].islower() and right.isalpha() and right.islower()):
-        return False
-    for cut in range(len(right), 2, -1):
-        if cut < len(right) and not is_suffix_chain(right[cut:]):
-            continue
-        for start in range(2, cut - 1):
-            if _SURNAME_END.fullmatch(right[start:cut]):
-                return True
-    return False
-
-
-# Adjectives that head a hyphenated compound ("әлеуметтік-экономикалық", "ғылыми-зерттеу",
-# "тарихи-мәдени"): derived in -лық/-лік/-дық/-дік/-тық/-тік, or Arabic loans in -и.
-_ADJECTIVE_END = re.compile(r"(?:лық|лік|дық|дік|тық|тік|[бвгджзклмнпрстфхқғ]и)$")
-
-
-def is_adjective_compound(left: str, head: str) -> bool:
-    """An adjective of 5+ letters before the hyphen and a word of 4+ after it, not inflection."""
-    return len(left) >= 5 and len(head) >= 4 and bool(_ADJECTIVE_END.search(left)) and not is_suffix_chain(head)

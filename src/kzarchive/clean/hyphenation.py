@@ -30,7 +30,6 @@ from .hyphen_patterns import (
     is_reduplication,
     is_russian_hyphenated_word,
     is_suffix_chain,
-    is_surname_tail,
     stem_forms,
 )
 
@@ -277,8 +276,6 @@ class HyphenResolver:
             return _break(f"'{left}' is a prefix written solid (антиресейлік, посткеңестік)", 0.85)
         if is_russian_hyphenated_word(left, right):
             return _keep("a Russian form written with a hyphen (кто-нибудь, по-прежнему, из-за)", 0.93)
-        if is_surname_tail(p.left, p.right_head):
-            return _break("a surname or patronymic ending after a capitalised start (Бөкей|ханов)", 0.9)
         if self._name_then_russian_word(p.left, p.right_head.casefold()):
             # "Социал-⏎демократическая", "Ленин-⏎сталинский" — and "Назарбаев-⏎оптимальный", where the
             # hyphen stands for a dash: either way the hyphen is the source's, never a break
