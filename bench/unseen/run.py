@@ -169,7 +169,8 @@ def _pooled_keep(rows: list[dict]) -> float:
 
 
 def markdown(rows: dict[str, dict]) -> str:
-    lines = ["| text | words | syllable repair | + document evidence | hyphen cases | hyphen acc. | keep F1 | cleaning word acc. |",
+    lines = ["| text | words | syllable repair | + document evidence | hyphen cases | hyphen acc. | keep F1 "
+             "| cleaning word acc. |",
              "|---|---|---|---|---|---|---|---|"]
     for name, r in rows.items():
         h = r["hyphens"]

@@ -18,9 +18,20 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..lexicon.hunspell import load_kazakh_hunspell
+from ..lexicon.hunspell import dictionary_words, load_kazakh_hunspell
 from ..lexicon.segment import RussianWords
+from ..lexicon.tesseract import tesseract_words
 from ..lexicon.wordlist import Lexicon, clean_word_forms
+from .hyphen_patterns import (
+    KAZAKH_SPECIFIC,
+    harmony_clash,
+    is_acronym,
+    is_emphatic_or_echo,
+    is_reduplication,
+    is_russian_hyphenated_word,
+    is_suffix_chain,
+    stem_forms,
+)
 
 # Punctuation that may open a token ("«Ор-").
 _LEADING_PUNCT = "«\"'“„‘([{<"
@@ -29,37 +40,48 @@ _RIGHT_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 # A left piece ending like this carries a dash, not a hyphen ("мызғымас, -").
 _DASH_TAIL = re.compile(r"[,;:!?…–—]$")
 
-FRONT_VOWELS = frozenset("әеөүі")
-BACK_VOWELS = frozenset("аоұы")
 # Particles written after a hyphen: "сондай-ақ", "келді-ау".
 HYPHEN_PARTICLES = frozenset({"ақ", "ау"})
-# Kazakh suffixes by slot, in the order they follow a stem: derivation, plural, possessive,
-# case, then "-ғы" after a locative ("-дағы").  A continuation made only of these cannot be the
-# second half of a compound; after a word it is the tail of a broken word ("республика-⏎лар").
 # Borrowed prefixes that Kazakh writes solid; "вице-", "экс-" take a hyphen and are not here.
 SOLID_PREFIXES = frozenset(
     "анти контр пост суб транс гипер супер ультра мульти поли микро макро нео псевдо интер "
     "авиа радио теле био гео мега мини".split()
 )
-_KAZAKH_SPECIFIC = frozenset("әғқңөұүһі")
-_SUFFIX_SLOTS: tuple[tuple[str, ...], ...] = tuple(
-    tuple(sorted(slot.split(), key=len, reverse=True))
-    for slot in (
-        # verb forms: voice, negation, participles, converbs, verbal nouns
-        "ыл іл ыс іс дыр дір тыр тір ғыз гіз қыз кіз ма ме ба бе па пе",
-        "ған ген қан кен атын етін йтын йтін ар ер ып іп у уы уі ушы уші ғалы гелі "
-        "ды ді ты ті йды йді ймыз йміз мын мін сың сің май мей бай бей пай пей сақ сек са се",
-        # derivation
-        "лық лік дық дік тық тік шы ші шылық шілік сыз сіз дай дей тай тей ша ше "
-        "лас лес дас дес тас тес ғыш гіш қыш кіш кер гер қор паз",
-        "лар лер дар дер тар тер",
-        "ым ім м ың ің ң ы і сы сі мыз міз ңыз ңіз",
-        "ның нің дың дің тың тің ға ге қа ке на не а е ны ні ды ді ты ті н ын ін "
-        "да де та те нда нде дан ден тан тен нан нен мен бен пен",
-        "ғы гі қы кі",
-    )
-)
 BREAK, KEEP, DASH = "break", "keep", "dash"
+# Confidence of the word-list verdicts: an exact form listed, a stem or compound head listed, and
+# only the two halves listed (the weakest: a rare word broken in two listed pieces reads the same).
+WORDLIST_FORM_CONFIDENCE = 0.92
+WORDLIST_STEM_CONFIDENCE = 0.85
+WORDLIST_HALVES_CONFIDENCE = 0.75
+# The two-halves rule: the piece after the hyphen has 4+ letters (tails of broken words are
+# short: "нын", "лау"), and an inflected piece counts as a word through a stem of 4+ letters.
+MIN_ATTESTED_HEAD = 4
+MIN_ATTESTED_STEM = 4
+# Two words this long on both sides of the hyphen: a solid listing alone does not make it a break.
+MIN_LONG_HALF = 5
+# A piece only Tesseract's list knows counts as a word when it is this long and no more than this
+# many listed forms end with it (itself included): tails of broken words end dozens of forms.
+MIN_LISTED_HEAD = 6
+MAX_LISTED_ENDINGS = 5
+
+
+@lru_cache(maxsize=2)
+def compound_starts(listed: frozenset[str]) -> Counter[str]:
+    """How many listed hyphenated forms start with each "head-abc" ("көлік-лог": 3)."""
+    starts: Counter[str] = Counter()
+    for form in listed:
+        if "-" in form:
+            head, _, rest = form.partition("-")
+            if len(rest) >= 3:
+                starts[f"{head}-{rest[:3]}"] += 1
+    return starts
+
+
+@lru_cache(maxsize=4096)
+def listed_ending_with(listed: frozenset[str], tail: str) -> int:
+    """How many listed forms end with `tail` (a scan; asked only of the few pieces the other
+    evidence cannot place)."""
+    return sum(1 for form in listed if form.endswith(tail))
 
 
 class HyphenDecision(NamedTuple):
@@ -135,18 +157,26 @@ class HyphenResolver:
         lexicon: Lexicon | None = None,
         document_text: str | None = None,
         hunspell: bool = True,
+        wordlist: frozenset[str] | None = None,
+        stems: frozenset[str] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        # Tesseract's Kazakh word list (empty without it): what counts as a word form
+        self.listed = tesseract_words() if wordlist is None else wordlist
+        self.compound_starts = compound_starts(self.listed)
         self.words = FormIndex(self.lexicon.counts)
         document_forms = Counter(clean_word_forms(document_text)) if document_text else Counter()
         self.document = FormIndex(document_forms)
         self.speller = load_kazakh_hunspell() if hunspell else None
+        # words that are never fragments (hunspell-kk's stems by default), for the two-halves rule
+        self.stems = stems if stems is not None else dictionary_words() if hunspell else frozenset()
         self._cache: dict[tuple[str, str], HyphenDecision] = {}
         self.description = (
             "Line-end hyphens were resolved from evidence: how the document writes each word "
             f"elsewhere ({sum(document_forms.values())} word tokens), the word list "
             f"'{self.lexicon.name}' ({len(self.lexicon)} forms), hunspell-kk "
-            f"{'yes' if self.speller else 'no'}, and the shape of the pieces (acronym or number "
+            f"{'yes' if self.speller else 'no'}, Tesseract's Kazakh word list ({len(self.listed)} forms), "
+            "and the shape of the pieces (acronym or number "
             "before the hyphen, reduplication, suffix-only or capitalised continuation)."
         )
 
@@ -184,6 +214,8 @@ class HyphenResolver:
             self._decide_by_shape,
             self._decide_by_forms,
             self._decide_by_pattern,
+            self._decide_by_wordlist,
+            self._decide_by_speller,
         )
         for rule in rules:
             decision = rule(pieces)
@@ -203,7 +235,7 @@ class HyphenResolver:
             return _keep("an abbreviation before the hyphen (км.-ден)", 0.9)
         if right[0].isdigit():
             return _keep("digits after the hyphen", 0.9)
-        if _is_acronym(left) and right.islower():
+        if is_acronym(left) and right.islower():
             return _keep("an acronym before the hyphen (КСРО-ға, АҚШ-қа)", 0.97)
         if right[0].isupper() and not right.isupper():
             # A broken word never continues with a capital: "Қазақстан-⏎Ресей", "Атырау-⏎Самара".
@@ -223,32 +255,119 @@ class HyphenResolver:
                 return _keep(f"{where} '{hyphenated}' ({n_hyph}×)", _conf(n_hyph, n_solid))
             if n_solid > 2 * n_hyph:
                 return _break(f"{where} '{solid}' ({n_solid}×)", _conf(n_solid, n_hyph))
-        # hunspell-kk accepts almost any "word-word" pair, so only its solid verdict counts here.
+        return None if self.listed else self._decide_by_speller(p)
+
+    def _decide_by_speller(self, p: Pieces) -> HyphenDecision | None:
+        """hunspell-kk accepts almost any "word-word" pair, so only its solid verdict counts; and
+        it compounds two listed words solid ("балашаға"), so Tesseract's list is asked first."""
         if self._spelled(p.left + p.right):
-            return _break(f"hunspell accepts '{solid}'", 0.85)
+            return _break(f"hunspell accepts '{(p.left + p.right).casefold()}'", 0.85)
         return None
 
     def _decide_by_pattern(self, p: Pieces) -> HyphenDecision | None:
         """Word formation written with a hyphen; checked after the exact forms so that a known
         solid word ("қапқан") still wins over a pattern ("қап-қара")."""
         left, right = p.left.casefold(), p.right.casefold()
-        if len(left) >= 3 and _is_reduplication(left, right):
+        if len(left) >= 3 and is_reduplication(left, right):
             return _keep("a reduplication (кезең-кезеңімен, бір-біріне)", 0.93)
-        if _is_emphatic_or_echo(left, right):
+        if is_emphatic_or_echo(left, right):
             return _keep("an emphatic or echo pair (қап-қара, тып-тыйпыл)", 0.85)
+        if left in SOLID_PREFIXES:
+            return _break(f"'{left}' is a prefix written solid (антиресейлік, посткеңестік)", 0.85)
+        if is_russian_hyphenated_word(left, right):
+            return _keep("a Russian form written with a hyphen (кто-нибудь, по-прежнему, из-за)", 0.93)
         if self._name_then_russian_word(p.left, p.right_head.casefold()):
             # "Социал-⏎демократическая", "Ленин-⏎сталинский" — and "Назарбаев-⏎оптимальный", where the
             # hyphen stands for a dash: either way the hyphen is the source's, never a break
             return _keep("a capitalised word, then a whole Russian word: the hyphen is written", 0.8)
         return None
 
+    def _decide_by_wordlist(self, p: Pieces) -> HyphenDecision | None:
+        """Tesseract's list (and the Russian one) on the joined form, the hyphenated form and the
+        halves: a broken word is a listed word once joined; a compound's halves are both words.
+        Asked of the right piece up to its own hyphen ("санитар-⏎но-эпидемиологических")."""
+        if not self.listed:
+            return None
+        left, head = p.left.casefold(), p.right_head.casefold()
+        joined, hyphenated = left + head, f"{left}-{head}"
+        # Lower-cased acronym forms ("ксро-ның") and web text's stray hyphens put "X-suffix" in the
+        # list: a continuation made only of inflection is never a compound's half.
+        inflection = is_suffix_chain(head)
+        joined_known, hyphenated_known = self._listed(joined), hyphenated in self.listed and not inflection
+        if joined_known and not hyphenated_known and self._long_words(left, head):
+            return None  # web text loses hyphens: "әлеуметтікмәдени" is listed beside the compound
+        if hyphenated_known != joined_known:
+            if hyphenated_known:
+                return _keep(f"the word list has '{hyphenated}', not '{joined}'", WORDLIST_FORM_CONFIDENCE)
+            return _break(f"the word list has '{joined}', not '{hyphenated}'", WORDLIST_FORM_CONFIDENCE)
+        if joined_known:
+            return None
+        if inflection and not self._attested(head):
+            # "қорық-⏎тарында": a listed word, then only inflection — however long the inflection
+            stem = self._listed_stem(joined, len(left))
+            if stem:
+                return _break(f"'{joined}' reads as the listed '{stem}' + inflection", WORDLIST_STEM_CONFIDENCE)
+        # Neither form listed as written: an inflected compound, or a word broken before inflection.
+        joined_stem = self._listed_stem(joined, len(left) + 2)
+        compound = f"{left}-{head[:3]}"
+        compounds = self.compound_starts[compound] if len(head) >= 3 and not inflection else 0
+        if compounds and not joined_stem:
+            return _keep(f"listed compounds start with '{compound}'", WORDLIST_STEM_CONFIDENCE)
+        if joined_stem:
+            return None if compounds else _break(
+                f"'{joined}' reads as the listed '{joined_stem}' + inflection", WORDLIST_STEM_CONFIDENCE)
+        if len(head) >= MIN_ATTESTED_HEAD and not inflection and self._attested(left) and (
+                self._attested(head) or len(left) >= 3 and self._listed_word_not_tail(head)):
+            return _keep(f"'{left}' and '{head}' are words, '{joined}' is not", WORDLIST_HALVES_CONFIDENCE)
+        return None
+
+    def _long_words(self, left: str, head: str) -> bool:
+        return min(len(left), len(head)) >= MIN_LONG_HALF and self._attested(left) and self._attested(head)
+
+    def _listed_word_not_tail(self, head: str) -> bool:
+        """A long listed form that few other listed forms end with: a word ("санитариялық"), not
+        the tail of broken words, which many end with ("рылған", "ландыруға")."""
+        if len(head) < MIN_LISTED_HEAD or head not in self.listed:
+            return False
+        return listed_ending_with(self.listed, head) <= MAX_LISTED_ENDINGS
+
+    def _attested(self, piece: str) -> bool:
+        """A piece is a word by a source that lists no fragments: hunspell-kk's stems or the Russian
+        list — not Tesseract's list, which holds tails of broken words from its web text
+        ("ландыруға", "лау"), nor the corpus (syllable pieces of split text). An inflected piece
+        counts through a stem of MIN_ATTESTED_STEM+ letters ("бала|лар")."""
+        if len(piece) >= 2 and self._is_stem(piece):
+            return True
+        for cut in range(len(piece) - 1, MIN_ATTESTED_STEM - 1, -1):
+            if is_suffix_chain(piece[cut:]) and not is_suffix_chain(piece[:cut]):  # not "шылық|тар"
+                if any(self._is_stem(stem) for stem in stem_forms(piece[:cut])):
+                    return True
+        return False
+
+    def _is_stem(self, form: str) -> bool:
+        return form in self.stems or RussianWords.default().log_prob(form) > -math.inf
+
+    def _listed_stem(self, form: str, min_stem: int) -> str | None:
+        """`form` itself when listed, or its stem of `min_stem`+ letters before a chain of Kazakh
+        suffixes."""
+        if self._listed(form):
+            return form
+        for cut in range(len(form) - 1, min_stem - 1, -1):
+            if is_suffix_chain(form[cut:]):
+                for stem in stem_forms(form[:cut]):
+                    if self._listed(stem):
+                        return stem
+        return None
+
+    def _listed(self, form: str) -> bool:
+        """In Tesseract's Kazakh list or the Russian frequency list (case-folded form)."""
+        return form in self.listed or RussianWords.default().log_prob(form) > -math.inf
+
     def _decide_by_score(self, p: Pieces) -> HyphenDecision:
         """No exact form seen: weigh stems, halves and morphology as log-odds for keeping."""
         left, head = p.left.casefold(), p.right_head.casefold()
         head_is_word = self._starts_word(head)
-        if left in SOLID_PREFIXES:
-            return _break(f"'{left}' is a prefix written solid (антиресейлік, посткеңестік)", 0.85)
-        if _is_suffix_chain(head) and not (head_is_word and len(head) >= 7):
+        if is_suffix_chain(head) and not (head_is_word and len(head) >= 7):
             return _break(f"'{head}' is only inflection: the tail of a broken word", 0.9)
         reasons: list[str] = []
         score = -1.5  # breaks are the common case in typeset text
@@ -271,7 +390,7 @@ class HyphenResolver:
         if self._spelled(f"{p.left}-{p.right}"):
             score += 0.25  # weak: hunspell-kk accepts most "word-word" pairs
             reasons.append("hunspell accepts the hyphenated form")
-        if _harmony_clash(left, head) and _KAZAKH_SPECIFIC & set(left + head):  # not for Russian
+        if harmony_clash(left, head) and KAZAKH_SPECIFIC & set(left + head):  # not for Russian
             score += 0.5
             reasons.append("vowel harmony differs across the hyphen")
         confidence = 1.0 / (1.0 + math.exp(-abs(score)))
@@ -293,7 +412,8 @@ class HyphenResolver:
                 reasons.append(f"words start with '{stem}'")
                 break
         compound_stem = f"{left}-{head[:3]}"
-        compounds = self.words.hyphenated_with_prefix(compound_stem) + self.document.hyphenated_with_prefix(compound_stem)
+        compounds = (self.words.hyphenated_with_prefix(compound_stem)
+                     + self.document.hyphenated_with_prefix(compound_stem))
         if compounds:
             score += 3.0 + math.log1p(compounds)
             reasons.append(f"compounds start with '{compound_stem}'")
@@ -330,9 +450,9 @@ class HyphenResolver:
         ("бол|мысынан" → "болмыс" + "ынан"): the hyphen split one word."""
         joined = left + head
         for cut in range(len(joined) - 1, len(left), -1):
-            if _is_suffix_chain(joined[cut:]):
+            if is_suffix_chain(joined[cut:]):
                 stem = joined[:cut]
-                if any(self._is_word(form) for form in _stem_forms(stem)):
+                if any(self._is_word(form) for form in stem_forms(stem)):
                     return stem
         return None
 
@@ -343,75 +463,12 @@ class HyphenResolver:
         if self._is_word(head):
             return True
         for cut in range(len(head) - 1, 3, -1):
-            if _is_suffix_chain(head[cut:]) and self._is_word(head[:cut]):
+            if is_suffix_chain(head[cut:]) and self._is_word(head[:cut]):
                 return True
         return False
-
-
-_SOFTENED = {"ғ": "қ", "г": "к", "б": "п"}
-
-
-def _stem_forms(stem: str) -> tuple[str, ...]:
-    """The stem as written and with a voiced final restored ("бостандығ" → "бостандық")."""
-    last = stem[-1:]
-    return (stem, stem[:-1] + _SOFTENED[last]) if last in _SOFTENED else (stem,)
 
 
 def _conf(winner: int, loser: int) -> float:
     return min(0.99, 0.6 + 0.4 * (1 - math.exp(-(winner - loser) / 2)))
 
 
-def _is_acronym(word: str) -> bool:
-    letters = [ch for ch in word if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
-
-
-def _is_reduplication(left: str, right: str) -> bool:
-    """X-X and X-X+suffix: "кезең-кезеңімен", "бір-біріне"; "өзінен-өзі", "ашықтан-ашық"."""
-    if len(left) < 2:
-        return False
-    if right.startswith(left):
-        return True
-    return len(right) >= 3 and left.startswith(right) and _is_suffix_chain(left[len(right):])
-
-
-def _is_emphatic_or_echo(left: str, right: str) -> bool:
-    """Emphatic "қап-қара", "сап-сары", "тып-тыйпыл"; echo "кітап-мітап"."""
-    if 2 <= len(left) <= 4 and left[-1] == "п" and len(right) > len(left) and left[0] == right[0]:
-        stem = left[:-1]
-        if right.startswith(stem) or "п" in right[len(stem):]:
-            return True
-    return (
-        len(left) >= 3 and len(right) >= 3 and right[0] in "мп"
-        and left[0] != right[0] and left[1:] == right[1:]
-    )
-
-
-def _is_suffix_chain(text: str) -> bool:
-    """Can `text` be read as stem-less inflection in Kazakh order ("лар", "дағы", "ларының")?
-    At most three suffixes: longer chains are more often a word ("батысында")."""
-    return 0 < len(text) <= 9 and _suffix_split(text, 0, 3)
-
-
-@lru_cache(maxsize=8192)
-def _suffix_split(text: str, slot: int, budget: int) -> bool:
-    if not text:
-        return True
-    if budget == 0:
-        return False
-    for index in range(slot, len(_SUFFIX_SLOTS)):
-        for suffix in _SUFFIX_SLOTS[index]:
-            if text.startswith(suffix) and _suffix_split(text[len(suffix):], index + 1, budget - 1):
-                return True
-    return False
-
-
-def _harmony(piece: str) -> str:
-    front = any(ch in FRONT_VOWELS for ch in piece)
-    back = any(ch in BACK_VOWELS for ch in piece)
-    return "front" if front and not back else "back" if back and not front else "mixed"
-
-
-def _harmony_clash(left: str, right: str) -> bool:
-    """One piece only back vowels, the other only front: two words rather than one broken word."""
-    return {_harmony(left), _harmony(right)} == {"front", "back"}

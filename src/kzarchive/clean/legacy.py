@@ -9,7 +9,8 @@ Two faults, both seen in 002:
 * **Kazakh letters of a legacy font**: the pre-Unicode Kazakh fonts put қ, Қ, ң on code points
   that Windows-1251 reads as є, І, ” ("Іазаєстан Республикасыны”" for "Қазақстан Республикасының").
   A letter is replaced only where the replaced word is a known Kazakh word and the word as written
-  is not; a ” that closes an opening “ is a quotation mark and stays.
+  is not — known to the corpus lexicon, hunspell-kk or Tesseract's Kazakh word list (260 000 forms,
+  inflected ones included: "Республикасының"); a ” that closes an opening “ is a quotation mark and stays.
 
 Each fix is a <choice> with the source form kept in <orig>.
 """
@@ -20,13 +21,15 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from ..model import Block, Choice, Text
+from ..lexicon.tesseract import tesseract_words
+from ..model import Block, Choice, Inline, Text
 from .pieces import Atom, Piece, atomise, find_pieces, replace_spans
 
 KnownWord = Callable[[str], bool]
 
 # Latin-1 letters (not × U+00D7 or ÷ U+00F7) and the signs Windows-1251 letters become (² → І, º → є)
-_LATIN1_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u00b2\u00b3\u00ba\u00aa\u00af\u00bf\u00a8\u00b8]")
+_LATIN1_LETTER = re.compile(
+    r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u00b2\u00b3\u00ba\u00aa\u00af\u00bf\u00a8\u00b8]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_MOJIBAKE_RATIO = 0.6  # of a token's letters in the Latin-1 range ("Müller": 1 of 6)
@@ -38,11 +41,22 @@ LEGACY_KAZAKH = {"є": "қ", "І": "Қ", "”": "ң"}
 _WORD_WITH_QUOTES = re.compile(r"[^\W\d_]+(?:”[^\W\d_]+)*”?")
 
 
-def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter[str]) -> None:
+def repair_legacy_encoding(blocks: list[Block], known: KnownWord, stats: Counter[str],
+                           listed: frozenset[str] | None = None) -> None:
+    """`known`: the caller's lexicon test; `listed`: further case-folded forms (Tesseract's Kazakh
+    word list by default, empty without it)."""
+    words = tesseract_words() if listed is None else listed
+    known = _known_or_listed(known, words)
     for block in blocks:
         text = block.plain_text()
         if _LATIN1_LETTER.search(text) or any(ch in text for ch in LEGACY_KAZAKH):
             _repair_block(block, known, stats)
+
+
+def _known_or_listed(known: KnownWord, listed: frozenset[str]) -> KnownWord:
+    if not listed:
+        return known
+    return lambda form: form in listed or known(form)
 
 
 def _repair_block(block: Block, known: KnownWord, stats: Counter[str]) -> None:
@@ -54,7 +68,7 @@ def _repair_block(block: Block, known: KnownWord, stats: Counter[str]) -> None:
         # the block's font maps І to Қ (a checked word showed it): its initials too ("І.Тоқаев")
         fixes = [(piece, _INITIAL_I.sub("Қ", fixed) if piece.start in decoded else fixed)
                  for piece, fixed in fixes]
-    replacements = []
+    replacements: list[tuple[int, int, Inline]] = []
     for piece, fixed in fixes:
         if fixed != piece.text:
             replacements.append((piece.start, piece.end, Choice([Text(piece.text)], fixed, "encoding")))
@@ -86,7 +100,7 @@ def _legacy_capital_confirmed(fixes: list[tuple[Piece, str]], decoded: dict[int,
         source = decoded.get(piece.start)
         if source is None or len(source) != len(fixed):
             continue
-        if any(a == "І" and b == "Қ" for a, b in zip(source, fixed)):
+        if any(a == "І" and b == "Қ" for a, b in zip(source, fixed, strict=True)):
             return True
     return False
 

@@ -40,7 +40,8 @@ def find_model() -> Path | None:
     if os.environ.get("KZARCHIVE_NO_TESSERACT"):
         return None
     custom = os.environ.get("KZARCHIVE_TESSDATA_KAZ")
-    candidates = [Path(custom)] if custom else sorted(Path("/").glob(TESSDATA_GLOB.lstrip("/") + "/" + MODEL_NAME), reverse=True)
+    installed = sorted(Path("/").glob(TESSDATA_GLOB.lstrip("/") + "/" + MODEL_NAME), reverse=True)
+    candidates = [Path(custom)] if custom else installed
     return next((path for path in candidates if path.is_file()), None)
 
 
