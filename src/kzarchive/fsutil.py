@@ -34,9 +34,11 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write_with(path: Path, writer: Callable[[Path], None],
+                      before_replace: Callable[[Path], None] | None = None) -> None:
     """Call writer(tmp_path) and move the result into place only when it succeeded, so a killed
-    or failed run never leaves a partial file under the final name."""
+    or failed run never leaves a partial file under the final name. before_replace(tmp_path) runs
+    once the file is complete, just before it takes the final name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(handle)
@@ -46,6 +48,8 @@ def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
+        if before_replace:
+            before_replace(tmp)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -60,19 +60,25 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     text = normalize_characters(text, stats)
     tools = tools or CleaningTools.for_document(text)
     lines = split_lines(text)
+    del text  # the lines hold it now; a second copy of a large text is not kept through cleaning
     facts = extract_scrape_header(lines, stats)
     drop_site_footer(lines, facts, stats)
     mark_page_furniture(lines, stats)
     lines = split_glued_page_numbers(lines, stats)
-    return clean_lines(lines, facts, stats, tools)
+    blocks = build_blocks(lines, tools.hyphens.decide, stats)
+    del lines  # a Line per source line weighs more than the text itself: freed before the word repairs
+    return repair_blocks(blocks, facts, stats, tools)
 
 
 def clean_lines(lines: list[Line], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
     """Classified lines → blocks. The .txt path classifies page furniture from the text; the PDF
     path (pdf/) from where each line stands on its page."""
+    return repair_blocks(build_blocks(lines, tools.hyphens.decide, stats), facts, stats, tools)
 
+
+def repair_blocks(blocks: list[Block], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
+    """The word-level repairs of the blocks, and the account of every cleaning step."""
     decide = tools.hyphens.decide
-    blocks = build_blocks(lines, decide, stats)
     repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
     rejoin_letter_spacing(blocks, tools.known_word, stats)
