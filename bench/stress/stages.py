@@ -85,7 +85,7 @@ def convert_file(source: Path, out_dir: Path, timer: Timer, exports: Iterable[st
     del decoded
     document = timer.run("structure", functools.partial(structure_document, cleaned))
     del cleaned
-    tree = timer.run("encode", functools.partial(encode_tei, document, info))
+    tree = timer.run("encode", functools.partial(encode_tei, document, info, consume=True))
     del document
     issues = len(timer.run("validate", functools.partial(validate_built_tree, tree)))
     tei_path = out_dir / f"{source.stem}.tei.xml"

@@ -11,13 +11,13 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import KzError
 
@@ -27,7 +27,11 @@ _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(?:part|tmp)$")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
+    atomic_write_with(path, lambda tmp: _write_all(tmp, data))
+
+
+def _write_all(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -61,7 +65,7 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path) -> io.BufferedReader:
     """Open a file for reading only if it is a regular file. O_NONBLOCK keeps a FIFO put at the name
     from blocking the open (it would hang the batch while it holds the folder lock); the type is
     checked on the opened descriptor, so a file swapped after an earlier check is caught too."""
@@ -78,7 +82,7 @@ def open_regular(path: Path) -> BinaryIO:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporaries a killed run left behind (call only while holding the folder lock)."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     for entry in folder.iterdir():

@@ -7,7 +7,7 @@ work, line ends, original spellings), so the encoder can write a lossless TEI ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 LineEnd = Literal["space", "hyphen-break", "hyphen-kept", "joined"]
 
@@ -90,7 +90,7 @@ class Quote:
     content: list[Inline]
 
 
-Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign, Quote]
+Inline = Text | LineBreak | PageBreak | FormeWork | Choice | NoteRef | Note | Ref | Foreign | Quote
 
 BlockKind = Literal["p", "head", "item", "byline", "bibl", "title", "separator", "milestone", "note", "caption"]
 
@@ -189,14 +189,14 @@ class Division:
         return " ".join(h.plain_text() for h in self.heads)
 
 
-Node = Union[Block, Division, ListNode, BiblList]
+Node = Block | Division | ListNode | BiblList
 
 
 @dataclass
 class StructuredDocument:
-    front: list[Division]
+    front: list[Node]  # divisions only; typed as nodes so that every part goes through the same walks
     body: list[Node]
-    back: list[Division]
+    back: list[Node]  # divisions only (and lists, once build_lists has run over them)
     clean: CleanDocument
     languages: dict[str, int] = field(default_factory=dict)  # language → number of blocks
     stats: dict[str, int] = field(default_factory=dict)      # what structure found (lists, notes, citations …)

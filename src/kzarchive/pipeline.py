@@ -148,7 +148,7 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     document = stages.run("structure", functools.partial(structure_document, cleaned, main_language=language))
     del cleaned
     result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
-    tree = stages.run("encode", functools.partial(encode_tei, document, info))
+    tree = stages.run("encode", functools.partial(encode_tei, document, info, consume=True))
     del document
     if pdf_source is not None:
         stages.run("encode", functools.partial(describe_pdf, tree, pdf_source))
