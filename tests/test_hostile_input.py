@@ -53,7 +53,7 @@ def test_hostile_sources_are_refused_or_converted_and_the_batch_goes_on(tmp_path
         if outcome == "ok":
             assert produced, name
         else:
-            line = next(l for l in captured.err.splitlines() if name in l)
+            line = next(err for err in captured.err.splitlines() if name in err)
             assert not produced and outcome in line, line
     tei = (tmp_path / "out" / "nul_bytes.tei.xml").read_text(encoding="utf-8")
     assert "\x00" not in tei and "Қазақстан" in tei
@@ -86,7 +86,7 @@ def _hostile_tei(tmp_path: Path) -> dict[str, Path]:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     tei = '<TEI xmlns="http://www.tei-c.org/ns/1.0">{}</TEI>'
-    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     files = {
         "xxe.tei.xml": f'<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY x SYSTEM "file://{secret}">]>'
                        + tei.format("&x;"),
@@ -102,7 +102,8 @@ def _hostile_tei(tmp_path: Path) -> dict[str, Path]:
         paths[name] = tmp_path / name
         paths[name].write_text(text, encoding="utf-8")
     utf16 = tmp_path / "xxe_utf16.tei.xml"
-    utf16.write_bytes(codecs.BOM_UTF16_LE + files["xxe.tei.xml"].replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16-le"))
+    declared = files["xxe.tei.xml"].replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+    utf16.write_bytes(codecs.BOM_UTF16_LE + declared.encode("utf-16-le"))
     paths[utf16.name] = utf16
     claim = tmp_path / "claims_1gb.tei.xml"
     with claim.open("wb") as handle:
@@ -131,7 +132,7 @@ def test_validate_and_export_refuse_hostile_tei_without_leaking(command, tmp_pat
     assert main(args) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err and SECRET not in captured.out + captured.err
-    assert len([l for l in captured.err.splitlines() if l.strip()]) == len(paths)
+    assert len([err for err in captured.err.splitlines() if err.strip()]) == len(paths)
     assert not out.exists() or not any(out.iterdir())
 
 

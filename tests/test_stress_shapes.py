@@ -3,6 +3,7 @@ linear-time rewrites give what the simple code gave. Timings are in bench/stress
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import zipfile
@@ -35,7 +36,8 @@ from kzarchive.tei import TEI_NS, tei
 from kzarchive.tei.encode import encode_tei
 from kzarchive.tei.parse import parse_tei_bytes
 from kzarchive.tei.textslot import PendingText
-from kzarchive.tei.validate import load_schema, validate_tree
+from kzarchive.tei.validate import load_schema, validate_built_tree, validate_tree
+from kzarchive.tei.write import write_tei_atomic
 
 from .conftest import sample
 
@@ -271,7 +273,7 @@ def test_pending_text_gives_the_tree_and_answers_of_appending_at_once(operations
             etree.SubElement(fast[which], "br")
             etree.SubElement(slow[which], "br")
     pending.flush()
-    for a, b in zip(fast, slow):
+    for a, b in zip(fast, slow, strict=True):
         assert etree.tostring(a) == etree.tostring(b)
 
 
@@ -315,8 +317,51 @@ def test_the_schema_still_refuses_what_mixed_content_refused(converted_tei) -> N
     data = converted_tei["000"].outputs["tei"].read_bytes()
     for change, valid in ((lambda p: etree.SubElement(p, tei("lb")).set("break", "no"), True),
                           (lambda p: setattr(etree.SubElement(p, tei("lb")), "tail", "сөз"), True),
-                          (lambda p: etree.SubElement(etree.SubElement(p, tei("div"), type="chapter"), tei("p")), False),
+                          (lambda p: etree.SubElement(etree.SubElement(p, tei("div"), type="chapter"), tei("p")),
+                           False),
                           (lambda p: setattr(etree.SubElement(p, tei("lb")), "text", "сөз"), False)):
         root = etree.fromstring(data)
         change(root.find(f".//{tei('body')}//{tei('p')}"))
         assert schema.validate(etree.ElementTree(root)) == valid
+
+
+# ---- memory: the TEI is validated as built and streamed to its file (bench/stress/README.md) ----
+
+def sample_document(prefix: str = "000") -> StructuredDocument:
+    return structure_document(clean_text(sample(prefix).read_text(encoding="utf-8")))
+
+
+def test_a_consumed_document_gives_the_same_tei_and_is_left_empty() -> None:
+    kept, consumed = sample_document("003"), sample_document("003")
+    assert consumed.body
+    expected = serialise_tei(encode_tei(kept, INFO))
+    assert serialise_tei(encode_tei(consumed, INFO, consume=True)) == expected
+    assert consumed.front == [] and consumed.body == [] and consumed.back == []
+    assert kept.body  # not consuming leaves the document as it was
+
+
+def test_the_streamed_file_is_exactly_the_serialised_tei_and_protection_runs_before_it_lands(tmp_path) -> None:
+    tree = encode_tei(sample_document(), INFO)
+    target = tmp_path / "doc.tei.xml"
+    target.write_bytes(b"an earlier file")
+    seen: list[tuple[str, bytes]] = []
+    digest = write_tei_atomic(tree, target, lambda sha: seen.append((sha, target.read_bytes())))
+    data = serialise_tei(tree)
+    assert target.read_bytes() == data
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert seen == [(digest, b"an earlier file")]  # the old file was still in place when asked
+    assert [p.name for p in tmp_path.iterdir()] == ["doc.tei.xml"]  # no temporary left behind
+
+
+def test_a_valid_built_tree_is_valid_and_an_invalid_one_is_located_in_its_file() -> None:
+    tree = encode_tei(sample_document(), INFO)
+    assert validate_built_tree(tree) == []
+    body = tree.getroot().find(f"{tei('text')}/{tei('body')}")
+    stray = etree.SubElement(body, tei("stray"))
+    issues = validate_built_tree(tree)
+    assert issues
+    lines = serialise_tei(tree).decode("utf-8").splitlines()
+    stray_line = next(number for number, line in enumerate(lines, 1) if "<stray" in line)
+    assert any(issue.line == stray_line and "stray" in issue.message for issue in issues)
+    body.remove(stray)
+    assert validate_built_tree(tree) == []

@@ -114,7 +114,7 @@ def test_002_contents_items_point_at_existing_divisions(tei_trees) -> None:
         assert target.tag == f"{{{TEI_NS}}}div"
     # nested as the labels nest: "[2]" holds "[2.1]" … "[2.3]"
     second = contents.xpath("t:list/t:item[t:label='[2]']", namespaces=NS)[0]
-    assert [l.text for l in second.findall("t:list/t:item/t:label", NS)] == ["[2.1]", "[2.2]", "[2.3]"]
+    assert [label.text for label in second.findall("t:list/t:item/t:label", NS)] == ["[2.1]", "[2.2]", "[2.3]"]
 
 
 def test_002_contents_finds_the_chapter_without_pattern(tei_trees) -> None:
@@ -148,8 +148,8 @@ def test_002_bullets_are_a_bulleted_list(tei_trees) -> None:
 def test_002_reference_lists(tei_trees) -> None:
     root = tei_trees["002"].getroot()
     lists = root.findall(".//t:listBibl", NS)
-    assert all(l.getparent().get("type") == "bibliography" for l in lists)
-    assert [len(l.findall("t:bibl", NS)) for l in lists] == [10, 8, 30, 5]
+    assert all(bibl_list.getparent().get("type") == "bibliography" for bibl_list in lists)
+    assert [len(bibl_list.findall("t:bibl", NS)) for bibl_list in lists] == [10, 8, 30, 5]
     for bibl_list in lists:
         assert [b.get("n") for b in bibl_list.findall("t:bibl", NS)] == [
             str(i) for i in range(1, len(bibl_list.findall("t:bibl", NS)) + 1)]
@@ -219,7 +219,7 @@ def test_000_russian_quote_is_marked(tei_trees) -> None:
 def test_003_russian_article_is_marked(tei_trees) -> None:
     articles = _articles(tei_trees["003"])
     assert [a.get(XML_LANG) for a in articles] == [None, None, "ru"]
-    langs = [l.get("ident") for l in tei_trees["003"].getroot().iter(f"{{{TEI_NS}}}language")]
+    langs = [language.get("ident") for language in tei_trees["003"].getroot().iter(f"{{{TEI_NS}}}language")]
     assert langs == ["kk", "ru"]
 
 
@@ -280,7 +280,7 @@ def test_lettered_items_keep_their_letters_and_never_continue_a_numbered_run() -
     assert [i.block.plain_text() for i in lists[0].items][0] == "заңнаманы жетілдіру керек;"
     russian_order = _document("Кезеңдер:", "а) бірінші кезең;", "б) екінші кезең;", "в) үшінші кезең.")
     lists = [n for n in _walk(russian_order.body) if isinstance(n, ListNode)]
-    assert [[i.block.label for i in l.items] for l in lists] == [["а)", "б)", "в)"]]
+    assert [[i.block.label for i in list_node.items] for list_node in lists] == [["а)", "б)", "в)"]]
 
 
 def test_bullets_become_a_list_with_labels() -> None:
@@ -306,7 +306,7 @@ def test_citation_resolves_only_to_an_existing_entry() -> None:
         "ӘДЕБИЕТТЕР ТІЗІМІ", "1. Назарбаев Н.Ә. Ғасырлар тоғысында. – Алматы: Өнер, 1996. – 272 б.",
         "2. Сұлтанов Қ. Қазақстан және әлем. – Алматы, 2001.")
     bibl_lists = [n for n in _walk(document.back) if isinstance(n, BiblList)]
-    assert [[e.number for e in l.entries] for l in bibl_lists] == [["1", "2"]]
+    assert [[e.number for e in bibl_list.entries] for bibl_list in bibl_lists] == [["1", "2"]]
     refs = _refs(document)
     assert [(r.target, "".join(t.text for t in r.content if isinstance(t, Text))) for r in refs] == [
         ("#bibl-1", "[1, 25-26]"), ("#bibl-1 #bibl-2", "[1; 2]")]

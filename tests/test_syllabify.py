@@ -1,5 +1,7 @@
 """Kazakh syllabification and the hyphenation points the PDF exporter uses."""
 
+from itertools import pairwise
+
 import pytest
 
 from kzarchive.lexicon.syllabify import hyphenation_points, syllabify
@@ -8,7 +10,7 @@ from kzarchive.lexicon.syllabify import hyphenation_points, syllabify
 def hyphenate(word: str) -> str:
     points = hyphenation_points(word)
     bounds = [0, *points, len(word)]
-    return "-".join(word[a:b] for a, b in zip(bounds, bounds[1:]))
+    return "-".join(word[a:b] for a, b in pairwise(bounds))
 
 
 @pytest.mark.parametrize(

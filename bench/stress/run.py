@@ -6,7 +6,9 @@ Each case runs in a fresh process (bench/stress/one.py) so that its peak memory 
 table shows CPU seconds per MB of source for each stage, so a stage that stays linear keeps the same
 figure as the size doubles; `worst×` is the largest ratio of a stage's s/MB to the same stage on
 the five samples in input/ (the target: ≤ 2 at 60 MB); `limit MB` is the memory target, 4× the
-source size + the RSS of a process with the models and exporters loaded, to compare with `peak MB`.
+source size + the RSS of a process with the models and exporters loaded, to compare with `peak MB`
+(the highest RSS while the case's own stages run); `peak−models MB/MB` is what the document itself
+costs per MB of source, and `at` the stage where that peak was reached.
 """
 
 from __future__ import annotations
@@ -60,11 +62,14 @@ def table_row(case: dict[str, object], reference: dict[str, float], stages: list
     per_mb = {stage: seconds[stage] / mb for stage in stages if stage in seconds}
     ratios = [per_mb[s] / reference[s] for s in per_mb if reference.get(s)]
     worst = f"{max(ratios):.1f}" if ratios and case["shape"] != SAMPLES_SHAPE else ""
-    limit = float(case["models_mb"]) + 4 * mb
+    models, peak = float(case["models_mb"]), float(case["peak_mb"])
+    limit = models + 4 * mb
+    stage_peaks: dict[str, float] = case.get("stage_peak_mb") or {}  # type: ignore[assignment]
+    peak_stage = max(stage_peaks, key=lambda s: stage_peaks[s]) if stage_peaks else ""
     cells = " | ".join(f"{per_mb[s]:.2f}" if s in per_mb else "" for s in stages)
     flag = "" if not case.get("issues") else f"{case['issues']} schema issues"
     return (f"| {case['shape']} | {case['size']} | {mb:.1f} | {cells} | {worst} | "
-            f"{float(case['peak_mb']):.0f} | {limit:.0f} | {flag} |")
+            f"{peak:.0f} | {max(peak - models, 0) / mb:.1f} | {peak_stage} | {limit:.0f} | {flag} |")
 
 
 def main() -> None:
@@ -78,8 +83,9 @@ def main() -> None:
     args = parser.parse_args()
     shapes = [SAMPLES_SHAPE] + [s for s in args.shapes.split(",") if s and s != SAMPLES_SHAPE]
     stages = [s for s in TEXT_STAGES if not s.startswith("export-") or s[7:] in args.exports.split(",")]
-    print("| shape | size | MB | " + " | ".join(f"{s} s/MB" for s in stages) + " | worst× | peak MB | limit MB | |")
-    print("|---|---:|---:|" + "---:|" * len(stages) + "---:|---:|---:|---|", flush=True)
+    print("| shape | size | MB | " + " | ".join(f"{s} s/MB" for s in stages)
+          + " | worst× | peak MB | peak−models MB/MB | at | limit MB | |")
+    print("|---|---:|---:|" + "---:|" * len(stages) + "---:|---:|---:|---|---:|---|", flush=True)
     reference: dict[str, float] = {}
     results = []
     for shape, size in cases(shapes, args.max_mb):

@@ -11,13 +11,13 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import KzError
 
@@ -27,16 +27,22 @@ _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(?:part|tmp)$")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
+    atomic_write_with(path, lambda tmp: _write_all(tmp, data))
+
+
+def _write_all(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write_with(path: Path, writer: Callable[[Path], None],
+                      before_replace: Callable[[Path], None] | None = None) -> None:
     """Call writer(tmp_path) and move the result into place only when it succeeded, so a killed
-    or failed run never leaves a partial file under the final name."""
+    or failed run never leaves a partial file under the final name. before_replace(tmp_path) runs
+    once the file is complete, just before it takes the final name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(handle)
@@ -46,6 +52,8 @@ def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
+        if before_replace:
+            before_replace(tmp)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -57,7 +65,7 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path) -> io.BufferedReader:
     """Open a file for reading only if it is a regular file. O_NONBLOCK keeps a FIFO put at the name
     from blocking the open (it would hang the batch while it holds the folder lock); the type is
     checked on the opened descriptor, so a file swapped after an earlier check is caught too."""
@@ -74,7 +82,7 @@ def open_regular(path: Path) -> BinaryIO:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporaries a killed run left behind (call only while holding the folder lock)."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     for entry in folder.iterdir():

@@ -1,23 +1,24 @@
 """The cleaned document between the cleaning/structure stages and the TEI encoder.
 
 Inline nodes keep every artefact that cleaning took out of the reading text (page breaks, forme
-work, line ends, original spellings), so the encoder can write a lossless TEI master.
+work, line ends, original spellings), so the encoder can write a lossless TEI master. They and the
+blocks are slotted (no __dict__): a large source has one or two per source line, millions of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 LineEnd = Literal["space", "hyphen-break", "hyphen-kept", "joined"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class LineBreak:
     """A source line end. 'space': words on either side; 'hyphen-break': a break hyphen was removed
     ("жет-⏎кізген"); 'hyphen-kept': a real hyphen stays in the text ("КСРО-⏎ға"); 'joined': the
@@ -28,7 +29,7 @@ class LineBreak:
     confidence: float | None = None  # of the hyphen decision at this line end, when one was made
 
 
-@dataclass
+@dataclass(slots=True)
 class PageBreak:
     n: str | None = None
     inside_word: bool = False
@@ -36,13 +37,13 @@ class PageBreak:
     facs: str = ""  # the page's <surface> in <facsimile> (PDF sources)
 
 
-@dataclass
+@dataclass(slots=True)
 class FormeWork:
     kind: Literal["header", "footer", "pageNum", "separator"]
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Choice:
     """A regularised form with its source form: syllable-split words, look-alike letters."""
 
@@ -53,7 +54,7 @@ class Choice:
     confidence: float | None = None  # the model's own, when it has one (else decisions.RULE_CONFIDENCE)
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteRef:
     """A footnote call whose note text lives elsewhere (bound to a Note by structure/notes)."""
 
@@ -61,7 +62,7 @@ class NoteRef:
     glued: str = ""  # the printed call as it stood ("36"), kept when the note is missing
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     n: str
     content: list[Inline]
@@ -70,20 +71,20 @@ class Note:
     lang: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     target: str
     content: list[Inline]
     type: str = "bibl"
 
 
-@dataclass
+@dataclass(slots=True)
 class Foreign:
     lang: str
     content: list[Inline]
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     """A quotation run into a paragraph, in another language than the paragraph (<quote xml:lang>)."""
 
@@ -91,12 +92,12 @@ class Quote:
     content: list[Inline]
 
 
-Inline = Union[Text, LineBreak, PageBreak, FormeWork, Choice, NoteRef, Note, Ref, Foreign, Quote]
+Inline = Text | LineBreak | PageBreak | FormeWork | Choice | NoteRef | Note | Ref | Foreign | Quote
 
 BlockKind = Literal["p", "head", "item", "byline", "bibl", "title", "separator", "milestone", "note", "caption"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One unit of the reading text: a paragraph, a heading line, a list item, a bibliography entry…"""
 
@@ -190,14 +191,14 @@ class Division:
         return " ".join(h.plain_text() for h in self.heads)
 
 
-Node = Union[Block, Division, ListNode, BiblList]
+Node = Block | Division | ListNode | BiblList
 
 
 @dataclass
 class StructuredDocument:
-    front: list[Division]
+    front: list[Node]  # divisions only; typed as nodes so that every part goes through the same walks
     body: list[Node]
-    back: list[Division]
+    back: list[Node]  # divisions only (and lists, once build_lists has run over them)
     clean: CleanDocument
     languages: dict[str, int] = field(default_factory=dict)  # language → number of blocks
     stats: dict[str, int] = field(default_factory=dict)      # what structure found (lists, notes, citations …)

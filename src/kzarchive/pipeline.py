@@ -23,7 +23,7 @@ from . import __version__
 from .clean import clean_text
 from .errors import KzError
 from .faults import inject_fault, kills_the_process
-from .fsutil import atomic_write_bytes, sha256_file
+from .fsutil import sha256_file
 from .lexicon.hunspell import dictionary_identity
 from .lexicon.tesseract import tesseract_identity
 from .masters import (
@@ -35,7 +35,6 @@ from .masters import (
     stale_editions,
 )
 from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
-from .model import CleanDocument
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .pool import run_all, time_limit
 from .read import SourceText, decode_bytes, read_source_bytes
@@ -54,8 +53,9 @@ from .structure import structure_document
 from .tei import TEI_NS
 from .tei.encode import encode_tei
 from .tei.facsimile import describe_pdf
-from .tei.parse import parse_tei_bytes, parse_tei_file
-from .tei.validate import validate_tree
+from .tei.parse import parse_tei_file
+from .tei.validate import validate_built_tree, validate_tree
+from .tei.write import write_tei_atomic
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -138,23 +138,29 @@ def _convert_stages(result: DocumentResult, stages: _Stages, options: ConvertOpt
     result.key = document_key(result.sha256, source.name, result.stem, entry, options)
     decoded = stages.run("read", _decode, source, data)
     result.encoding, result.chars = decoded.encoding, len(decoded.text)
-    del data
+    del data  # memory: each stage's input is dropped once the next stage has its output (partial, not
+    # a lambda, hands it over: a closure would keep it)
     info = SourceInfo(source, result.sha256, result.source_size, decoded.encoding, entry, options.date,
                       decoded.removed_controls, name=display_name(source.name))
-    cleaned = stages.run("clean", _clean, decoded)
+    pdf_source = decoded if isinstance(decoded, PdfSource) else None
+    clean = functools.partial(clean_pdf, pdf_source) if pdf_source else functools.partial(clean_text, decoded.text)
+    cleaned = stages.run("clean", clean)
+    del decoded, clean
     result.stats = dict(cleaned.stats)
-    document = stages.run("structure", structure_document, cleaned, main_language=entry.language or "kk")
+    language = entry.language or "kk"
+    document = stages.run("structure", functools.partial(structure_document, cleaned, main_language=language))
+    del cleaned
     result.stats.update(document.stats)  # divisions found, notes bound, citations resolved
-    tree = stages.run("encode", encode_tei, document, info)
-    if isinstance(decoded, PdfSource):
-        stages.run("encode", describe_pdf, tree, decoded)
-    del cleaned, document
-    tei_bytes = stages.run("encode", serialise_tei, tree)
+    tree = stages.run("encode", functools.partial(encode_tei, document, info, consume=True))
+    del document
+    if pdf_source is not None:
+        stages.run("encode", functools.partial(describe_pdf, tree, pdf_source))
+    del pdf_source
     _describe(result, tree)
-    del tree
-    stages.run("validate", _validate, tei_bytes, result)
+    stages.run("validate", functools.partial(_validate, tree, result))
     tei_path = options.output_dir / f"{result.stem}.tei.xml"
-    stages.run("write-tei", _write_tei, tei_path, tei_bytes, recorded_tei_sha256, result)
+    stages.run("write-tei", functools.partial(_write_tei, tei_path, tree, recorded_tei_sha256, result))
+    del tree
     _record_output(result, "tei", tei_path)
     result.generated_tei_sha256 = result.records["tei"].sha256
     result.review = stages.run("review", write_review_page, tei_path)
@@ -165,16 +171,17 @@ def _decode(source: SourcePath, data: bytes) -> SourceText | PdfSource:
     return read_pdf_bytes(data) if source.suffix.lower() == ".pdf" else decode_bytes(data)
 
 
-def _clean(decoded: SourceText | PdfSource) -> CleanDocument:
-    return clean_pdf(decoded) if isinstance(decoded, PdfSource) else clean_text(decoded.text)
+def _write_tei(tei_path: Path, tree: etree._ElementTree, recorded_tei_sha256: str, result: DocumentResult) -> None:
+    """Streamed into place (never one bytes object); what stood at the name is backed up first
+    unless kzarchive wrote it."""
 
+    def protect(new_sha256: str) -> None:
+        backup = protect_unrecorded(tei_path, new_sha256, recorded_tei_sha256)
+        if backup:
+            result.warnings.append(f"{tei_path.name} held a TEI kzarchive did not write (edited by hand?): "
+                                   f"moved to {backup.name}")
 
-def _write_tei(tei_path: Path, tei_bytes: bytes, recorded_tei_sha256: str, result: DocumentResult) -> None:
-    backup = protect_unrecorded(tei_path, sha256_of(tei_bytes), recorded_tei_sha256)
-    if backup:
-        result.warnings.append(f"{tei_path.name} held a TEI kzarchive did not write (edited by hand?): "
-                               f"moved to {backup.name}")
-    atomic_write_bytes(tei_path, tei_bytes)
+    write_tei_atomic(tree, tei_path, protect)
 
 
 def _keep_stages(result: DocumentResult, stages: _Stages, options: ConvertOptions) -> None:
@@ -205,11 +212,10 @@ def _describe(result: DocumentResult, tree: etree._ElementTree) -> None:
     result.page_breaks = sum(1 for _ in tree.iter(f"{{{TEI_NS}}}pb"))
 
 
-def _validate(tei_bytes: bytes, result: DocumentResult) -> None:
-    """Validate exactly the bytes that will be written, parsed as a reader of the file would."""
-    tree = parse_tei_bytes(tei_bytes, "tei")
-    tree.docinfo.URL = f"{result.stem}.tei.xml"
-    issues = validate_tree(tree)
+def _validate(tree: etree._ElementTree, result: DocumentResult) -> None:
+    """Validate the tree that will be written (valid exactly when its file is; an invalid one is
+    serialised and parsed again, so that its issues carry the file's line numbers)."""
+    issues = validate_built_tree(tree)
     result.validation = {"schema": "tei.rng", "valid": not issues,
                          "issues": [issue.format(f"{result.stem}.tei.xml") for issue in issues[:20]]}
     if issues:

@@ -60,19 +60,25 @@ def clean_text(text: str, tools: CleaningTools | None = None) -> CleanDocument:
     text = normalize_characters(text, stats)
     tools = tools or CleaningTools.for_document(text)
     lines = split_lines(text)
+    del text  # the lines hold it now; a second copy of a large text is not kept through cleaning
     facts = extract_scrape_header(lines, stats)
     drop_site_footer(lines, facts, stats)
     mark_page_furniture(lines, stats)
     lines = split_glued_page_numbers(lines, stats)
-    return clean_lines(lines, facts, stats, tools)
+    blocks = build_blocks(lines, tools.hyphens.decide, stats)
+    del lines  # a Line per source line weighs more than the text itself: freed before the word repairs
+    return repair_blocks(blocks, facts, stats, tools)
 
 
 def clean_lines(lines: list[Line], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
     """Classified lines → blocks. The .txt path classifies page furniture from the text; the PDF
     path (pdf/) from where each line stands on its page."""
+    return repair_blocks(build_blocks(lines, tools.hyphens.decide, stats), facts, stats, tools)
 
+
+def repair_blocks(blocks: list[Block], facts: HeaderFacts, stats: Counter[str], tools: CleaningTools) -> CleanDocument:
+    """The word-level repairs of the blocks, and the account of every cleaning step."""
     decide = tools.hyphens.decide
-    blocks = build_blocks(lines, decide, stats)
     repair_legacy_encoding(blocks, tools.known_word, stats)
     fix_mixed_script(blocks, stats)
     rejoin_letter_spacing(blocks, tools.known_word, stats)
@@ -85,14 +91,19 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
     """(editorialDecl element, step id, sentence) describing what was done to this document; the
     step id is what each decision's @resp points to."""
     return [
-        ("normalization", STEP_UNICODE, f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); {stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
+        ("normalization", STEP_UNICODE,
+         f"Unicode NFC ({stats['nfc_changed_chars']} characters changed); "
+         f"{stats['odd_spaces']} no-break or other odd spaces made plain spaces; "
          f"{stats['invisible_marks']} soft hyphens and zero-width marks removed; typographic quotes kept."),
-        ("normalization", STEP_LEGACY, f"{stats['encoding_fixes']} words of a legacy 8-bit encoding repaired (Windows-1251 read as "
+        ("normalization", STEP_LEGACY,
+         f"{stats['encoding_fixes']} words of a legacy 8-bit encoding repaired (Windows-1251 read as "
          "Windows-1252; қ/Қ/ң of pre-Unicode Kazakh fonts read as є/І/”), each checked against the lexicon; "
          "the source form is kept in orig."),
-        ("normalization", STEP_LOOKALIKES, f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
+        ("normalization", STEP_LOOKALIKES,
+         f"{stats['lookalike_fixes']} words with letters of the wrong script (Latin look-alikes in "
          "Cyrillic words, Cyrillic letters in URLs) regularised; the source spelling is kept in orig."),
-        ("hyphenation", STEP_HYPHENATION, f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
+        ("hyphenation", STEP_HYPHENATION,
+         f"{stats['hyphens_joined']} line-end break hyphens removed (lb break=\"no\" rend=\"hyphen\"); "
          f"{stats['hyphens_kept']} real hyphens at line ends kept in the text (lb break=\"no\"); "
          f"{stats['line_ends_joined']} line ends after an opening quote or bracket, before a closing one, or at a dash "
          "between numbers or names (1911–1915) joined without a space (lb break=\"no\"). "
@@ -101,10 +112,12 @@ def editorial_steps(stats: Counter[str], tools: CleaningTools) -> list[tuple[str
          f"{stats['page_numbers']} page-number lines encoded as pb/fw; {stats['unnumbered_page_turns']} blank lines "
          "inside a sentence (where blank lines otherwise part paragraphs) encoded as unnumbered pb; "
          f"{stats['running_headers'] + stats['running_footers']} running heads and feet encoded as fw, "
-         f"with a pb where no page number marks the turn; {stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
+         "with a pb where no page number marks the turn; "
+         f"{stats['scrape_header_lines'] + stats['site_footer_lines']} lines of "
          "web-page debris moved to the header."),
         ("correction", STEP_SYLLABLES, f"{stats['syllable_joins']} words split into syllables by spaces rejoined "
-         f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. {tools.syllables.method_description}"),
+         f"({stats['syllable_pieces_joined']} pieces); the source form is kept in orig. "
+         f"{tools.syllables.method_description}"),
     ]
 
 

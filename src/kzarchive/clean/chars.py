@@ -17,7 +17,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 def normalize_characters(text: str, stats: Counter[str]) -> str:
     nfc = unicodedata.normalize("NFC", text)
-    stats["nfc_changed_chars"] += sum(1 for a, b in zip(text, nfc) if a != b) + abs(len(text) - len(nfc))
+    stats["nfc_changed_chars"] += sum(1 for a, b in zip(text, nfc, strict=False) if a != b) + abs(len(text) - len(nfc))
     stats["odd_spaces"] += len(_ODD_SPACES.findall(nfc))
     stats["invisible_marks"] += len(_INVISIBLE.findall(nfc))
     spaced = _ODD_SPACES.sub(" ", nfc)

@@ -16,7 +16,8 @@ _GLUED = re.compile(r"^(.*[^\W\d_]-)(\d{1,4})\s*$")
 
 
 def split_glued_page_numbers(lines: list[Line], stats: Counter[str]) -> list[Line]:
-    numbers = [(index, int(line.page)) for index, line in enumerate(lines) if line.kind == "pagenum" and line.page.isdigit()]
+    numbers = [(index, int(line.page)) for index, line in enumerate(lines)
+               if line.kind == "pagenum" and line.page.isdigit()]
     out: list[Line] = []
     for index, line in enumerate(lines):
         match = _GLUED.match(line.raw) if line.kind == "text" else None

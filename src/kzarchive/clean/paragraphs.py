@@ -54,7 +54,7 @@ class _BlockBuilder:
         self.decide_hyphen = decide_hyphen
         self.stats = stats
         self.width = typical_width(lines)
-        self.text_lengths = sorted(len(l.text) for l in lines if l.kind == "text")
+        self.text_lengths = sorted(len(line.text) for line in lines if line.kind == "text")
         self.blank_after = self._blank_after_flags()
         self.blocks: list[Block] = []
 
@@ -299,7 +299,7 @@ def _page_turn_at_heads(inlines: list[Inline]) -> list[Inline]:
     heads = [i for i, node in enumerate(inlines) if isinstance(node, FormeWork) and node.kind in ("header", "footer")]
     if not heads:
         return inlines
-    feet = [i for i in heads if inlines[i].kind == "footer"]
+    feet = [i for i in heads if isinstance(node := inlines[i], FormeWork) and node.kind == "footer"]
     position = feet[-1] + 1 if feet else heads[0]
     return inlines[:position] + [PageBreak(None)] + inlines[position:]
 

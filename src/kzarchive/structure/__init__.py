@@ -23,11 +23,11 @@ def structure_document(clean: CleanDocument, main_language: str = "kk") -> Struc
     hints = {key: HeadingInfo(div_type, level, "") for key, (div_type, level) in clean.heading_sizes.items()}
     hints.update(heading_hints(entries))  # a contents list's own numbering wins
     front, body, back = build_divisions(blocks, hints, contents_end)
-    document = StructuredDocument(front=front, body=body, back=back, clean=clean)
+    document = StructuredDocument(front=[*front], body=body, back=[*back], clean=clean)
     for part in (document.front, document.body, document.back):
         build_bibliographies(part)
     document.body = build_lists(document.body)
-    document.back = build_lists(list(document.back))  # type: ignore[assignment]
+    document.back = build_lists(document.back)
     dissolved = dissolve_empty_divisions(document)  # once lists are built: a list is content
     stats = document.stats
     if dissolved:

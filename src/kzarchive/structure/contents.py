@@ -90,15 +90,16 @@ def _contents_children(children: list[Node], divisions: list[Division]) -> list[
     root: ListNode | None = None
     stack: list[tuple[int, ListItem]] = []
     for child in children:
-        entry = parse_entry(child.plain_text()) if isinstance(child, Block) and child.kind == "p" else None
-        if entry is None:
+        block = child if isinstance(child, Block) and child.kind == "p" else None
+        entry = parse_entry(block.plain_text()) if block is not None else None
+        if entry is None or block is None:
             if isinstance(child, Block) and child.kind == "milestone" and stack:
                 stack[-1][1].block.inlines.extend(child.inlines)  # a list holds items only
                 continue
             root, stack = None, []
             out.append(child)
             continue
-        item = ListItem(_entry_block(child, entry, divisions))
+        item = ListItem(_entry_block(block, entry, divisions))
         while stack and stack[-1][0] >= entry.depth:
             stack.pop()
         if stack:

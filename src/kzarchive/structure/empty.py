@@ -20,9 +20,9 @@ FURNITURE_KINDS = ("milestone", "separator")
 def dissolve_empty_divisions(document: StructuredDocument) -> int:
     """Dissolve every empty division of the document; returns how many there were."""
     counter = [0]
-    document.front, front_left = _settle(document.front, holds_blocks=False, counter=counter)  # type: ignore[assignment]
+    document.front, front_left = _settle(document.front, holds_blocks=False, counter=counter)
     document.body, _ = _settle(document.body, holds_blocks=True, counter=counter)
-    document.back, back_left = _settle(document.back, holds_blocks=False, counter=counter)  # type: ignore[assignment]
+    document.back, back_left = _settle(document.back, holds_blocks=False, counter=counter)
     # front and back hold only divisions: what has no division before it there joins the body
     document.body = front_left + document.body
     _append_at_end(document.body, back_left)

@@ -76,7 +76,7 @@ def build_lists(nodes: list[Node]) -> list[Node]:
 def _list_at(nodes: list[Node], start: int) -> tuple[ListNode, int] | None:
     node = nodes[start]
     marker = marker_of(node) if isinstance(node, Block) else None
-    if marker is None:
+    if marker is None or not isinstance(node, Block):
         return None
     if marker.rend == "numbered":
         return _numbered_list(nodes, start)
@@ -93,7 +93,9 @@ def _simple_list(nodes: list[Node], start: int, rend: str, minimum: int) -> tupl
         if isinstance(node, Block) and node.kind == "milestone":
             index += 1
             continue
-        marker = marker_of(node) if isinstance(node, Block) else None
+        if not isinstance(node, Block):
+            break
+        marker = marker_of(node)
         if marker is None or marker.rend != rend:
             break
         for between in (nodes[end:index] if members else []):
@@ -110,8 +112,11 @@ def _simple_list(nodes: list[Node], start: int, rend: str, minimum: int) -> tupl
 def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None:
     """Items numbered n, n+1, …; bullet or dash runs right after an item are its options."""
     items: list[ListItem] = []
-    first = marker_of(nodes[start])
-    expected = first.number  # type: ignore[union-attr]
+    start_node = nodes[start]
+    first = marker_of(start_node) if isinstance(start_node, Block) else None
+    if first is None:
+        return None
+    expected = first.number
     first_number = expected
     previous_letter = ""
     index = end = start
@@ -120,11 +125,13 @@ def _numbered_list(nodes: list[Node], start: int) -> tuple[ListNode, int] | None
         if isinstance(node, Block) and node.kind == "milestone" and items:
             index += 1
             continue
-        marker = marker_of(node) if isinstance(node, Block) else None
+        if not isinstance(node, Block):
+            break
+        marker = marker_of(node)
         if marker is None:
             break
         if marker.rend == "numbered":
-            if marker.lettered != first.lettered:  # type: ignore[union-attr]
+            if marker.lettered != first.lettered:
                 break  # "2)", "3)", then "в)" is a new level, not item 4
             if marker.lettered and items:
                 if marker.letter not in _next_letters(previous_letter):

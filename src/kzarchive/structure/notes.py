@@ -63,9 +63,10 @@ def _note_for(text: NoteText) -> Note:
     inlines = list(text.block.inlines)
     first = inlines[0] if inlines else None
     match = _NOTE_TEXT.match(first.text) if isinstance(first, Text) else None
-    if match:
+    if match and isinstance(first, Text):
         label = Choice([Text(match.group(0))], "", "notecall")
-        inlines = [label, Text(first.text[match.end():])] + inlines[1:]
+        head: list[Inline] = [label, Text(first.text[match.end():])]
+        inlines = head + inlines[1:]
     return Note(str(text.number), inlines, kind="foot")
 
 

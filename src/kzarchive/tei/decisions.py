@@ -40,7 +40,8 @@ def number_decisions(root: etree._Element) -> None:
         return
     number = 0
     for element in text.iter():
-        if isinstance(element.tag, str) and element.get("resp", "").startswith(_STEP_PREFIX) and not element.get(XML_ID):
+        decided = element.get("resp", "").startswith(_STEP_PREFIX)
+        if isinstance(element.tag, str) and decided and not element.get(XML_ID):
             number += 1
             element.set(XML_ID, f"{DECISION_ID_PREFIX}{number}")
 
@@ -62,7 +63,8 @@ def decision_kind(element: etree._Element) -> str | None:
         return None
     tag = etree.QName(element).localname
     if tag == "choice":
-        if step == STEP_NOTES and element.getparent().tag == tei("note"):
+        parent = element.getparent()
+        if step == STEP_NOTES and parent is not None and parent.tag == tei("note"):
             return None  # the printed number heading a moved note: reviewed with the note
         return _CHOICE_KINDS.get(step)
     if tag == "lb" and step == STEP_HYPHENATION:

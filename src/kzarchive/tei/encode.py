@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TypeVar
 
 from lxml import etree
 
@@ -46,27 +48,42 @@ from .decisions import number_decisions
 from .reading import UNTITLED, in_language
 from .textslot import append_to_slot
 
+N = TypeVar("N")
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "tr": "Turkish", "de": "German"}
 
 
-def encode_tei(document: StructuredDocument, source: SourceInfo) -> etree._ElementTree:
-    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+def encode_tei(document: StructuredDocument, source: SourceInfo, consume: bool = False) -> etree._ElementTree:
+    """consume: the document's divisions and blocks are taken out of it as they are encoded, so that
+    a large document is not held twice (as nodes and as the tree); it is left empty."""
+    # lxml-stubs do not allow None, lxml's key for the default namespace
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
     root.set(XML_LANG, _main_language(source))
     root.append(_header(document, source))
     text = _sub(root, "text")
     if document.front:
         front = _sub(text, "front")
-        for division in document.front:
-            _append_node(front, division)
+        for division in _taken(document.front, consume):
+            _append_node(front, division, consume)
     body = _sub(text, "body")
-    for node in document.body:  # never empty: structure/empty.py gives an empty text a paragraph
-        _append_node(body, node)
+    for node in _taken(document.body, consume):  # never empty: structure/empty.py gives an empty text a paragraph
+        _append_node(body, node, consume)
     if document.back:
         back = _sub(text, "back")
-        for division in document.back:
-            _append_node(back, division)
+        for division in _taken(document.back, consume):
+            _append_node(back, division, consume)
     number_decisions(root)
     return etree.ElementTree(root)
+
+
+def _taken(nodes: list[N], consume: bool) -> Iterator[N]:
+    """The nodes in order; when consuming, each leaves the list as it is handed out (so it is freed
+    once encoded)."""
+    if not consume:
+        yield from nodes
+        return
+    nodes.reverse()
+    while nodes:
+        yield nodes.pop()
 
 
 def _main_language(source: SourceInfo) -> str:
@@ -233,9 +250,9 @@ def _profile_desc(header: etree._Element, document: StructuredDocument, source: 
 
 # ---- text ---------------------------------------------------------------------------------------
 
-def _append_node(parent: etree._Element, node: Node) -> None:
+def _append_node(parent: etree._Element, node: Node, consume: bool = False) -> None:
     if isinstance(node, Division):
-        _append_division(parent, node)
+        _append_division(parent, node, consume)
     elif isinstance(node, ListNode):
         _append_list(parent, node)
     elif isinstance(node, BiblList):
@@ -246,7 +263,7 @@ def _append_node(parent: etree._Element, node: Node) -> None:
         _append_block(parent, node)
 
 
-def _append_division(parent: etree._Element, division: Division) -> None:
+def _append_division(parent: etree._Element, division: Division, consume: bool = False) -> None:
     attrs = {"type": division.type}
     if division.subtype:
         attrs["subtype"] = division.subtype
@@ -264,20 +281,20 @@ def _append_division(parent: etree._Element, division: Division) -> None:
         for author in division.bylines:
             doc_author = _sub(byline, "docAuthor")
             _append_inlines(doc_author, author.inlines)
-    _append_children(div, division.children)  # structure/empty.py leaves no division without content
+    _append_children(div, division.children, consume)  # structure/empty.py leaves no division without content
 
 
-def _append_children(parent: etree._Element, children: list[Node]) -> None:
+def _append_children(parent: etree._Element, children: list[Node], consume: bool = False) -> None:
     """Blocks, lists and subdivisions in order; loose list items are gathered into lists."""
     run: list[Block] = []
-    for child in children:
+    for child in _taken(children, consume):
         if isinstance(child, Block) and child.kind == "item":
             run.append(child)
             continue
         if run:
             _append_list(parent, ListNode(run[0].rend or "bulleted", [ListItem(b) for b in run]))
             run = []
-        _append_node(parent, child)
+        _append_node(parent, child, consume)
     if run:
         _append_list(parent, ListNode(run[0].rend or "bulleted", [ListItem(b) for b in run]))
 

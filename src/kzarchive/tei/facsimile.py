@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..errors import TeiError
 from ..pdf.reader import PdfSource
 from . import TEI_NS, XML_ID, tei
 
 
 def describe_pdf(tree: etree._ElementTree, source: PdfSource) -> None:
     root = tree.getroot()
-    root.insert(list(root).index(root.find(tei("text"))), _facsimile(source))
+    text = root.find(tei("text"))
     bibl = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}sourceDesc/{{{TEI_NS}}}bibl")
+    if text is None or bibl is None:  # encode_tei always makes both
+        raise TeiError("a TEI without text or sourceDesc/bibl cannot describe its PDF")
+    root.insert(root.index(text), _facsimile(source))
     first_idno = bibl.find(tei("idno"))
     for position, note in enumerate(_metadata_notes(source)):
         first_idno.addprevious(note) if first_idno is not None else bibl.insert(position, note)

@@ -41,14 +41,27 @@ def load_schema(path: Path | None = None) -> etree.RelaxNG:
 
 
 def validate_tree(tree: etree._ElementTree, schema: etree.RelaxNG | None = None) -> list[ValidationIssue]:
-    """Validate a tree as it would be read back from disk (line numbers of the serialised file)."""
+    """Validate a tree as it would be read back from disk (line numbers of the serialised file).
+    A parsed tree is validated as it is; one built in memory has no line numbers and is serialised
+    and parsed again first (see validate_built_tree for the cheap way to check one)."""
     schema = schema or load_schema()
-    if tree.getroot().sourceline is None or tree.docinfo.URL is None:
+    if tree.getroot().sourceline is None:
         data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         tree = etree.ElementTree(etree.fromstring(data, parser=safe_parser()))
     if schema.validate(tree):
         return []
     return [ValidationIssue(e.line, e.column, _readable(e.message)) for e in schema.error_log]
+
+
+def validate_built_tree(tree: etree._ElementTree, schema: etree.RelaxNG | None = None) -> list[ValidationIssue]:
+    """Validate a tree built in memory without a serialised copy of it: it is valid exactly when its
+    pretty-printed file is (the printer adds only whitespace between the elements of element-only
+    content, which RELAX NG ignores). Only an invalid tree is serialised and parsed again, so that
+    its issues carry the line numbers of the file it would be."""
+    schema = schema or load_schema()
+    if schema.validate(tree):
+        return []
+    return validate_tree(tree, schema)
 
 
 def _readable(message: str) -> str:
