@@ -137,6 +137,7 @@ def test_an_unchanged_object_is_skipped_and_a_changed_one_converted(local_and_re
         {k: v for k, v in before.items() if not k.startswith("doc2")}
 
 
+@pytest.mark.slow
 def test_a_missing_object_or_store_is_one_line_and_the_batch_goes_on(local_and_remote, s3_store, tmp_path,
                                                                       capsys) -> None:
     _, url = local_and_remote
@@ -151,6 +152,7 @@ def test_a_missing_object_or_store_is_one_line_and_the_batch_goes_on(local_and_r
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.slow
 def test_an_object_that_cannot_be_read_fails_alone(local_and_remote, tmp_path, monkeypatch) -> None:
     """A store error while a worker reads one object (here: the object is gone by then) fails that
     document in one line; the others convert."""
@@ -171,6 +173,7 @@ def test_an_object_that_cannot_be_read_fails_alone(local_and_remote, tmp_path, m
     assert [statuses[f"doc{n}.txt"][0] for n in (0, 2)] == ["ok", "ok"]
 
 
+@pytest.mark.slow
 def test_an_output_url_is_refused_with_the_reason(local_and_remote, tmp_path, capsys, monkeypatch) -> None:
     _, url = local_and_remote
     monkeypatch.chdir(tmp_path)
@@ -191,6 +194,7 @@ def test_file_urls_are_local_paths(tmp_path) -> None:
     assert source_location(f"file://{tmp_path}") == tmp_path
 
 
+@pytest.mark.slow
 def test_the_manifest_of_a_remote_run_is_json_with_urls(local_and_remote, tmp_path) -> None:
     _, url = local_and_remote
     assert convert(url, tmp_path / "out", "--formats", "tei") == 0
