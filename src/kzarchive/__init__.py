@@ -1,3 +1,3 @@
 """kzarchive: Kazakh scholarly texts extracted from PDFs → TEI P5 masters and reader editions."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
