@@ -157,13 +157,13 @@ def evaluate(
     if document:
         clitics, boundaries = learned_models(data)
         for source in sorted(set(data.sources[:len(paragraphs)])):
-            text = "\n\n".join(split.raw for split, key in zip(splits, data.sources, strict=True) if key == source)
+            text = "\n\n".join(split.raw for split, key in zip(splits, data.sources[:len(splits)], strict=True) if key == source)
             repairers[source] = SyllableRepairer(data.lexicon, document_text=text, clitics=clitics,
                                                  boundaries=boundaries, **options)
     else:
         repairer = repairer or make_repairer(data, **options)
     total = Score()
-    for split, source in zip(splits, data.sources, strict=True):
+    for split, source in zip(splits, data.sources[:len(splits)], strict=True):
         chosen = repairers.get(source, repairer) if document else repairer
         total.add(score_spans(split.pieces, split.spans, chosen.segment(split.pieces)))
     return total
