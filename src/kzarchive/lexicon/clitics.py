@@ -8,9 +8,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
 
-from .logistic import dump_weights, read_weights, train_logistic
+from .logistic import LogisticModel, train_logistic
 from .piece import HYPHEN_BREAK_RE, Piece, parse_piece
 from .suffixes import VOICELESS, ending_agrees, harmony
 from .syllabify import syllabify
@@ -61,16 +60,10 @@ def _clitic_features(left: str, clitic: str, trail: str, following: str, before:
     return feats
 
 
-class CliticModel:
+class CliticModel(LogisticModel):
     """Logistic model of P(clitic piece is part of the word before | both words, next word),
     learned from clean text: every standalone мен/да/… after a word is a "detached" example,
     every word whose last syllable spells one (ұйымымен, бағдарламада) an "attached" one."""
-
-    def __init__(self, weights: dict[str, float] | None = None) -> None:
-        self.weights = weights or {}
-
-    def __bool__(self) -> bool:
-        return bool(self.weights)
 
     def log_odds(self, left: str, clitic: str, trail: str = "", following: str = "", before: str = "") -> float:
         """log P(attached) / P(detached)."""
@@ -113,13 +106,6 @@ class CliticModel:
         data = [event for text in texts for event in cls.events(text)]
         return cls(train_logistic(data, epochs, rate, l2))
 
-    def dump(self) -> str:
-        return dump_weights(self.weights)
-
-    @classmethod
-    def from_tsv(cls, text: str) -> CliticModel:
-        return cls(read_weights(text))
-
     @classmethod
     def default(cls) -> CliticModel:
         return _default_clitic_model()
@@ -131,8 +117,7 @@ CLITIC_DATA_FILE = "kk_clitics.tsv"
 
 @lru_cache(maxsize=1)
 def _default_clitic_model() -> CliticModel:
-    data = resources.files("kzarchive.lexicon").joinpath("data", CLITIC_DATA_FILE)
-    return CliticModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else CliticModel()
+    return CliticModel.packaged(CLITIC_DATA_FILE)
 
 
 def fix_clitics(

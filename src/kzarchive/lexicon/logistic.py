@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from importlib import resources
+from typing import Self
 
 
 def train_logistic(
@@ -52,3 +54,27 @@ def read_weights(text: str) -> dict[str, float]:
 
 def dump_weights(weights: dict[str, float]) -> str:
     return "".join(f"{f}\t{w}\n" for f, w in sorted(weights.items()))
+
+
+class LogisticModel:
+    """Weights of a logistic model over named binary features, saved as `feature<TAB>weight` rows in
+    lexicon/data (the clitic and the piece-seam models); an empty model is falsy."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = weights or {}
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def dump(self) -> str:
+        return dump_weights(self.weights)
+
+    @classmethod
+    def from_tsv(cls, text: str) -> Self:
+        return cls(read_weights(text))
+
+    @classmethod
+    def packaged(cls, file_name: str) -> Self:
+        """The model shipped in lexicon/data, or an empty one where the file is missing."""
+        data = resources.files("kzarchive.lexicon").joinpath("data", file_name)
+        return cls.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else cls()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from importlib import resources
 
-from .logistic import dump_weights, read_weights, train_logistic
+from .logistic import LogisticModel, train_logistic
 from .piece import HYPHEN_BREAK_RE, Piece, parse_piece
 from .suffixes import harmony
 from .syllabify import syllabify
@@ -42,18 +41,15 @@ def _simple_split(word: str) -> list[str]:
     return pieces
 
 
-class BoundaryModel:
+class BoundaryModel(LogisticModel):
     """Logistic model of P(two adjacent pieces belong to one word | the seam): the last
     syllable of the left piece, the first of the right one, their letters and vowel harmony.
     Learned from clean text split into pieces the way 004 is split; its log-odds are added
     for every seam inside a word of the segmentation."""
 
     def __init__(self, weights: dict[str, float] | None = None) -> None:
-        self.weights = weights or {}
+        super().__init__(weights)
         self._cache: dict[tuple[str, str], float] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self.weights)
 
     def log_odds(self, left: str, right: str) -> float:
         key = (left, right)
@@ -88,13 +84,6 @@ class BoundaryModel:
         data = [event for text in texts for event in cls.events(text, splitter)]
         return cls(train_logistic(data, epochs, rate, l2))
 
-    def dump(self) -> str:
-        return dump_weights(self.weights)
-
-    @classmethod
-    def from_tsv(cls, text: str) -> BoundaryModel:
-        return cls(read_weights(text))
-
     @classmethod
     def default(cls) -> BoundaryModel:
         return _default_boundary_model()
@@ -105,6 +94,5 @@ BOUNDARY_DATA_FILE = "kk_boundaries.tsv"
 
 @lru_cache(maxsize=1)
 def _default_boundary_model() -> BoundaryModel:
-    data = resources.files("kzarchive.lexicon").joinpath("data", BOUNDARY_DATA_FILE)
-    return BoundaryModel.from_tsv(data.read_text(encoding="utf-8")) if data.is_file() else BoundaryModel()
+    return BoundaryModel.packaged(BOUNDARY_DATA_FILE)
 
