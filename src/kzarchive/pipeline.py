@@ -38,7 +38,7 @@ from .metadata import CatalogEntry, SourceInfo, load_catalog, sha256_of
 from .pdf import PdfSource, clean_pdf, read_pdf_bytes
 from .pool import run_all, time_limit
 from .read import SourceText, decode_bytes, read_source_bytes
-from .remote import SourcePath, fingerprint, remote_size
+from .remote import SourcePath, everywhere, fingerprint, size_of
 from .results import ConvertOptions, DocumentResult, OutputRecord
 from .review.page import write_review_page
 from .sources import (
@@ -436,7 +436,7 @@ def _run_pending(tasks: list[_Task], options: ConvertOptions, finished: Finished
     on an otherwise idle pool."""
     worker_may_die = kills_the_process(options.fault or "")  # never in the caller's own process
     in_process = not worker_may_die and (options.jobs == 1 or len(tasks) <= 1) and not options.scheduler
-    by_size = tasks if in_process else sorted(tasks, key=lambda t: (-_size(t.source), t.index))
+    by_size = tasks if in_process else sorted(tasks, key=lambda t: (-size_of(t.source), t.index))
     if options.scheduler:
         _run_on_cluster(by_size, options, finished)
         return
@@ -459,14 +459,10 @@ def _run_on_cluster(tasks: list[_Task], options: ConvertOptions, finished: Finis
             record.path = options.output_dir / record.path.name
         finished(given[task.index], result)
 
-    run_on_cluster([replace(task, source=_absolute(task.source)) for task in tasks],
+    run_on_cluster([replace(task, source=everywhere(task.source)) for task in tasks],
                    functools.partial(_run_task, options=on_workers), jobs=options.jobs, in_process=False,
                    done=as_given, died=_worker_died, crashed=_worker_crashed, retried=_retried,
                    scheduler=options.scheduler, time_limit=options.time_limit)
-
-
-def _absolute(source: SourcePath) -> SourcePath:
-    return source.absolute() if isinstance(source, Path) else source  # a URL is the same on every machine
 
 
 def _retried(task: _Task, result: DocumentResult, note: str) -> DocumentResult:
@@ -486,11 +482,3 @@ def _worker_crashed(task: _Task, exc: Exception) -> DocumentResult:
     result.fail("worker", internal_error("worker", exc))
     return result
 
-
-def _size(path: SourcePath) -> int:
-    if not isinstance(path, Path):
-        return remote_size(path)
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

@@ -61,10 +61,6 @@ def source_location(text: str) -> SourcePath:
         raise RemoteError(f"{text}: {_one_line(exc)}") from None
 
 
-def is_remote(path: SourcePath) -> bool:
-    return not isinstance(path, Path)
-
-
 def forget_cached(path: SourcePath) -> None:
     """fsspec keeps listings and object versions (ETags) for the life of a process — a cluster worker
     lives for many runs: what a run reads must be the store's current state, not a cached one."""
@@ -74,7 +70,7 @@ def forget_cached(path: SourcePath) -> None:
 
 def exists(path: SourcePath) -> bool:
     """Whether a source is there; a store that cannot be reached (credentials, network) is a RemoteError."""
-    if not is_remote(path):
+    if isinstance(path, Path):
         return path.exists()
     try:
         forget_cached(path)
@@ -136,11 +132,17 @@ def location_text(path: SourcePath) -> str:
     return path.as_posix() if isinstance(path, Path) else str(path)
 
 
-def remote_size(path: SourcePath) -> int:
+def size_of(path: SourcePath) -> int:
+    """A source's size in bytes, 0 when it cannot be told (the batch only orders by it)."""
     try:
         return int(path.stat().st_size or 0)
-    except Exception:
+    except Exception:  # OSError for a file; any store client's own error for an object
         return 0
+
+
+def everywhere(path: SourcePath) -> SourcePath:
+    """The name a source has on every machine of a cluster: a local path made absolute, a URL as it is."""
+    return path.absolute() if isinstance(path, Path) else path
 
 
 def _one_line(exc: BaseException) -> str:
